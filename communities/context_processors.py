@@ -1,0 +1,68 @@
+"""Navigation links by role, for the base template."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+
+from communities.scope import OFFICE_ROLES, SECRETARY_ROLES, scope_of
+
+
+def _links(request) -> list[dict]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    scope = scope_of(user)
+    links: list[dict] = []
+    match = getattr(request, "resolver_match", None)
+    code = match.kwargs.get("code") if match else None
+    office_ids = scope.office_community_ids
+    community = None
+    if office_ids or user.is_superuser or scope.is_area_staff:
+        from communities.models import Community
+
+        if code:
+            community = Community.objects.filter(code=code).only("pk", "code", "name").first()
+            if community and not (
+                user.is_superuser
+                or community.pk in office_ids
+                or user.has_perm("communities.view_office", community)
+            ):
+                community = None
+        elif office_ids:
+            community = (
+                Community.objects.filter(pk__in=office_ids).only("pk", "code", "name").first()
+            )
+    if community is not None:
+        c = community.code
+        roles = scope.roles_in(community.pk)
+        links += [
+            {"url": reverse("communities:dashboard", args=[c]), "label": _("Overview")},
+            {"url": reverse("communities:building_list", args=[c]), "label": _("Buildings")},
+            {"url": reverse("communities:household_list", args=[c]), "label": _("Households")},
+            {"url": reverse("communities:resident_list", args=[c]), "label": _("Residents")},
+        ]
+        if user.is_superuser or roles & OFFICE_ROLES:
+            links += [
+                {
+                    "url": reverse("communities:verification", args=[c]),
+                    "label": _("Verification"),
+                },
+                {"url": reverse("communities:roster_import", args=[c]), "label": _("Import")},
+            ]
+        if user.is_superuser or roles & SECRETARY_ROLES:
+            links.append(
+                {"url": reverse("communities:profile_edit", args=[c]), "label": _("Profile")}
+            )
+    if user.is_superuser or scope.is_area_staff:
+        links.append({"url": reverse("communities:area"), "label": _("Area overview")})
+    if scope.home_community_id or not (office_ids or scope.is_area_staff or user.is_superuser):
+        links.append({"url": reverse("communities:me"), "label": _("My home")})
+    if user.is_staff:
+        links.append({"url": reverse("admin:index"), "label": _("Admin")})
+    return links
+
+
+def navigation(request) -> dict:
+    return {"nav_links": SimpleLazyObject(lambda: _links(request))}

@@ -1,0 +1,53 @@
+"""View mixins that load a community from the URL and check the user's permission on it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from communities.models import Community
+
+
+class CommunityMixin(LoginRequiredMixin):
+    """Loads ``self.community`` from ``<code>`` in the URL.
+
+    A user with no tie to the community gets 404, so another community's pages and
+    objects are indistinguishable from ones that don't exist; a user who belongs but
+    lacks the permission gets 403.
+    """
+
+    permission_required = "communities.view_office"
+    paginate_by = settings.PAGE_SIZE
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.community = get_object_or_404(
+            Community.objects.select_related("subdistrict__district"), code=kwargs["code"]
+        )
+        if not request.user.has_perm("communities.see_community", self.community):
+            raise Http404
+        if not request.user.has_perm(self.permission_required, self.community):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["community"] = self.community
+        return context
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["community"] = self.community
+        return kwargs
+
+
+def object_in_community_or_404(queryset, community: Community, **lookup):
+    """Fetch an object only if it belongs to the community."""
+    obj = get_object_or_404(queryset, **lookup)
+    if obj.community.pk != community.pk:
+        raise Http404
+    return obj

@@ -1,0 +1,85 @@
+"""Who may do what in a community, as django-rules predicates.
+
+Every permission is checked against a community, or against an object with a
+``community`` attribute (building, entrance, household, resident).
+"""
+
+from __future__ import annotations
+
+import rules
+
+from communities.scope import OFFICE_ROLES, SECRETARY_ROLES, scope_of
+
+
+def community_of(obj):
+    """The community an object belongs to (the object itself for a community)."""
+    return getattr(obj, "community", None)
+
+
+@rules.predicate
+def is_office_staff_of(user, obj) -> bool:
+    community = community_of(obj)
+    return community is not None and bool(scope_of(user).roles_in(community.pk) & OFFICE_ROLES)
+
+
+@rules.predicate
+def is_secretary_of(user, obj) -> bool:
+    community = community_of(obj)
+    return community is not None and bool(scope_of(user).roles_in(community.pk) & SECRETARY_ROLES)
+
+
+@rules.predicate
+def is_property_manager_of(user, obj) -> bool:
+    community = community_of(obj)
+    return community is not None and "property_manager" in scope_of(user).roles_in(community.pk)
+
+
+@rules.predicate
+def is_area_staff_over(user, obj) -> bool:
+    community = community_of(obj)
+    if community is None:
+        return False
+    subdistrict = community.subdistrict
+    return scope_of(user).oversees(subdistrict.pk, subdistrict.district_id)
+
+
+@rules.predicate
+def is_verified_resident_of(user, obj) -> bool:
+    community = community_of(obj)
+    scope = scope_of(user)
+    return community is not None and scope.home_verified and scope.home_community_id == community.pk
+
+
+@rules.predicate
+def has_any_tie_to(user, obj) -> bool:
+    """The user works in, oversees or lives in the community (so may know it exists)."""
+    community = community_of(obj)
+    if community is None:
+        return False
+    scope = scope_of(user)
+    return (
+        bool(scope.roles_in(community.pk))
+        or scope.home_community_id == community.pk
+        or is_area_staff_over(user, obj)
+    )
+
+
+@rules.predicate
+def oversees_area(user, area) -> bool:
+    """For a Subdistrict or District object: the user is staff of it (or of its district)."""
+    scope = scope_of(user)
+    district_id = getattr(area, "district_id", None)
+    if district_id is not None:  # a subdistrict
+        return area.pk in scope.subdistrict_ids or district_id in scope.district_ids
+    return area.pk in scope.district_ids
+
+
+is_superuser = rules.is_superuser
+
+rules.add_perm("communities.see_community", is_superuser | has_any_tie_to)
+rules.add_perm("communities.view_office", is_superuser | is_office_staff_of | is_area_staff_over)
+rules.add_perm("communities.manage_roster", is_superuser | is_office_staff_of)
+rules.add_perm("communities.verify_resident", is_superuser | is_office_staff_of)
+rules.add_perm("communities.change_profile", is_superuser | is_secretary_of)
+rules.add_perm("communities.reset_password", is_superuser | is_secretary_of)
+rules.add_perm("communities.view_area", is_superuser | oversees_area)

@@ -1,0 +1,84 @@
+"""What a user may reach: their roles, areas and home, loaded once per request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+OFFICE_ROLES = frozenset({"secretary", "deputy_secretary", "worker"})
+SECRETARY_ROLES = frozenset({"secretary", "deputy_secretary"})
+
+
+@dataclass(frozen=True)
+class UserScope:
+    roles: dict[int, frozenset[str]] = field(default_factory=dict)
+    subdistrict_ids: frozenset[int] = frozenset()
+    district_ids: frozenset[int] = frozenset()
+    home_community_id: int | None = None
+    home_verified: bool = False
+
+    def roles_in(self, community_id: int) -> frozenset[str]:
+        return self.roles.get(community_id, frozenset())
+
+    def oversees(self, subdistrict_id: int, district_id: int) -> bool:
+        return subdistrict_id in self.subdistrict_ids or district_id in self.district_ids
+
+    @property
+    def is_area_staff(self) -> bool:
+        return bool(self.subdistrict_ids or self.district_ids)
+
+    @property
+    def office_community_ids(self) -> list[int]:
+        return [cid for cid, roles in self.roles.items() if roles & OFFICE_ROLES]
+
+
+EMPTY_SCOPE = UserScope()
+
+
+def scope_of(user) -> UserScope:
+    """Return the user's scope, cached on the user object for the rest of the request."""
+    if not getattr(user, "is_authenticated", False):
+        return EMPTY_SCOPE
+    cached = getattr(user, "_gongzhi_scope", None)
+    if cached is not None:
+        return cached
+    from communities.models import AreaStaffRole, CommunityRole, Resident
+
+    today = timezone.localdate()
+    roles: dict[int, set[str]] = {}
+    for community_id, role in (
+        CommunityRole.objects.active(today).filter(user=user).values_list("community_id", "role")
+    ):
+        roles.setdefault(community_id, set()).add(role)
+    subdistricts: set[int] = set()
+    districts: set[int] = set()
+    for sub_id, dist_id in (
+        AreaStaffRole.objects.active(today)
+        .filter(user=user)
+        .values_list("subdistrict_id", "district_id")
+    ):
+        if sub_id:
+            subdistricts.add(sub_id)
+        if dist_id:
+            districts.add(dist_id)
+    home = (
+        Resident.objects.filter(user=user)
+        .values_list("household__entrance__building__community_id", "verification_status")
+        .first()
+    )
+    scope = UserScope(
+        roles={cid: frozenset(r) for cid, r in roles.items()},
+        subdistrict_ids=frozenset(subdistricts),
+        district_ids=frozenset(districts),
+        home_community_id=home[0] if home else None,
+        home_verified=bool(home and home[1] == "verified"),
+    )
+    user._gongzhi_scope = scope
+    return scope
+
+
+def forget_scope(user) -> None:
+    """Drop a cached scope after the user's roles or residence change."""
+    if hasattr(user, "_gongzhi_scope"):
+        del user._gongzhi_scope

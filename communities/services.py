@@ -1,0 +1,144 @@
+"""Writes with rules for places and people. Each runs in one transaction."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communities.models import Household, Resident
+
+User = get_user_model()
+
+
+@transaction.atomic
+def resident_register(
+    *, phone: str, password: str, display_name: str, household: Household
+) -> Resident:
+    """Create an account and a resident awaiting verification in the chosen household.
+
+    If the office already keeps a resident of that name in the household without an
+    account, the new account is attached to that record instead of duplicating it.
+    """
+    user = User(phone=phone, display_name=display_name)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    resident = (
+        Resident.objects.select_for_update()
+        .filter(household=household, name=display_name, user__isnull=True)
+        .first()
+    )
+    if resident is None:
+        resident = Resident(household=household, name=display_name)
+    resident.user = user
+    if not resident.phone:
+        resident.phone = phone
+    resident.verification_status = Resident.Verification.PENDING
+    resident.verified_by = None
+    resident.verified_at = None
+    resident.rejection_reason = ""
+    resident.full_clean()
+    resident.save()
+    return resident
+
+
+def _lock_resident(resident_id: int) -> Resident:
+    return Resident.objects.select_for_update().get(pk=resident_id)
+
+
+@transaction.atomic
+def resident_verify(*, resident: Resident, by) -> Resident:
+    """Mark a resident verified by an office worker."""
+    resident = _lock_resident(resident.pk)
+    resident.verification_status = Resident.Verification.VERIFIED
+    resident.verified_by = by
+    resident.verified_at = timezone.now()
+    resident.rejection_reason = ""
+    resident.full_clean()
+    resident.save()
+    return resident
+
+
+@transaction.atomic
+def resident_reject(*, resident: Resident, by, reason: str) -> Resident:
+    """Reject a registration with a reason the resident will see."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please give a reason for the rejection.")})
+    resident = _lock_resident(resident.pk)
+    resident.verification_status = Resident.Verification.REJECTED
+    resident.verified_by = by
+    resident.verified_at = timezone.now()
+    resident.rejection_reason = reason[:200]
+    resident.full_clean()
+    resident.save()
+    return resident
+
+
+@transaction.atomic
+def resident_save(*, resident: Resident, by=None) -> Resident:
+    """Create or update a resident recorded by the office (verified: the office knows them)."""
+    if resident.pk is None:
+        resident.verification_status = Resident.Verification.VERIFIED
+        resident.verified_by = by
+        resident.verified_at = timezone.now()
+    resident.full_clean()
+    resident.save()
+    return resident
+
+
+@transaction.atomic
+def resident_link_account(*, resident: Resident, user, by) -> Resident:
+    """Attach an existing account to a resident the office recorded without one."""
+    resident = _lock_resident(resident.pk)
+    other = Resident.objects.filter(user=user).exclude(pk=resident.pk).first()
+    if other is not None:
+        raise ValidationError(
+            {"phone": _("This account already belongs to another resident record.")}
+        )
+    resident.user = user
+    if resident.verification_status != Resident.Verification.VERIFIED:
+        resident.verification_status = Resident.Verification.VERIFIED
+        resident.verified_by = by
+        resident.verified_at = timezone.now()
+    resident.full_clean()
+    resident.save()
+    return resident
+
+
+@transaction.atomic
+def resident_create_account(*, resident: Resident, phone: str, by) -> tuple[Resident, str]:
+    """Open an account for a resident with no account; returns the temporary password."""
+    resident = _lock_resident(resident.pk)
+    if resident.user_id:
+        raise ValidationError({"phone": _("This resident already has an account.")})
+    password = temporary_password()
+    user = User(phone=phone, display_name=resident.name, must_change_password=True)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    resident.user = user
+    resident.save(update_fields=["user"])
+    return resident, password
+
+
+def temporary_password() -> str:
+    """Eight digits and letters that are easy to read out over the phone."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+@transaction.atomic
+def user_reset_password(*, user, by) -> str:
+    """A secretary sets a temporary password; the user must change it at next login."""
+    password = temporary_password()
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    return password
