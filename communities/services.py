@@ -6,7 +6,7 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +15,6 @@ from communities.models import Household, Resident
 User = get_user_model()
 
 
-@transaction.atomic
 def resident_register(
     *, phone: str, password: str, display_name: str, household: Household
 ) -> Resident:
@@ -23,7 +22,23 @@ def resident_register(
 
     If the office already keeps a resident of that name in the household without an
     account, the new account is attached to that record instead of duplicating it.
+    Two registrations racing for one mobile number: the database's unique index lets
+    one through and the other gets the same message as a sequential duplicate.
     """
+    try:
+        return _resident_register(
+            phone=phone, password=password, display_name=display_name, household=household
+        )
+    except IntegrityError:
+        raise ValidationError(
+            {"phone": _("An account with this mobile number already exists.")}
+        ) from None
+
+
+@transaction.atomic
+def _resident_register(
+    *, phone: str, password: str, display_name: str, household: Household
+) -> Resident:
     user = User(phone=phone, display_name=display_name)
     user.set_password(password)
     user.full_clean()
