@@ -52,9 +52,10 @@ def _links(request) -> list[dict]:
                 {"url": reverse("communities:roster_import", args=[c]), "label": _("Import")},
             ]
         if user.is_superuser or roles & SECRETARY_ROLES:
-            links.append(
-                {"url": reverse("communities:profile_edit", args=[c]), "label": _("Profile")}
-            )
+            links += [
+                {"url": reverse("communities:role_list", args=[c]), "label": _("Roles")},
+                {"url": reverse("communities:profile_edit", args=[c]), "label": _("Profile")},
+            ]
     if user.is_superuser or scope.is_area_staff:
         links.append({"url": reverse("communities:area"), "label": _("Area overview")})
     if scope.home_community_id or not (office_ids or scope.is_area_staff or user.is_superuser):

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import normalize_mobile, validate_mobile
-from communities.models import Building, Community, Entrance, Household, Resident
+from communities.models import Building, Community, CommunityRole, Entrance, Household, Resident
 
 User = get_user_model()
 
@@ -228,3 +228,40 @@ def _int_or_none(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+class RoleAssignForm(CrispyMixin, forms.Form):
+    submit_label = _("Appoint")
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+    display_name = forms.CharField(
+        label=_("Name"),
+        max_length=50,
+        required=False,
+        help_text=_("Needed only if this number has no account yet; one is then opened."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=CommunityRole.Role.choices)
+    start_date = forms.DateField(
+        label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(
+        label=_("End date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty for an open-ended term."),
+    )
+
+    def clean_phone(self) -> str:
+        value = normalize_mobile(self.cleaned_data["phone"])
+        validate_mobile(value)
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date must not be before the start date."))
+        return cleaned

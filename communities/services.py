@@ -157,3 +157,55 @@ def user_reset_password(*, user, by) -> str:
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
     return password
+
+
+@transaction.atomic
+def role_assign(
+    *,
+    community,
+    phone: str,
+    role: str,
+    start_date,
+    end_date=None,
+    display_name: str = "",
+) -> tuple:
+    """Give a user a role in the community; opens an account if the number has none.
+
+    Returns the role and, when an account was opened, its temporary password.
+    """
+    from communities.models import CommunityRole
+
+    user = User.objects.filter(phone=phone).first()
+    password = None
+    if user is None:
+        if not display_name.strip():
+            raise ValidationError(
+                {"display_name": _("No account has this number yet: enter a name to open one.")}
+            )
+        password = temporary_password()
+        user = User(phone=phone, display_name=display_name.strip(), must_change_password=True)
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+    overlapping = CommunityRole.objects.filter(
+        user=user, community=community, role=role, start_date__lte=end_date or start_date.max
+    ).exclude(end_date__lt=start_date)
+    if overlapping.exists():
+        raise ValidationError({"role": _("This person already holds this role in that period.")})
+    assignment = CommunityRole(
+        user=user, community=community, role=role, start_date=start_date, end_date=end_date
+    )
+    assignment.full_clean()
+    assignment.save()
+    return assignment, password
+
+
+@transaction.atomic
+def role_end(*, assignment, on) -> None:
+    """End a role on a date (today by default); a role never ends before it starts."""
+    from communities.models import CommunityRole
+
+    assignment = CommunityRole.objects.select_for_update().get(pk=assignment.pk)
+    assignment.end_date = max(on, assignment.start_date)
+    assignment.full_clean()
+    assignment.save(update_fields=["end_date"])

@@ -84,6 +84,9 @@ urlpatterns = [
         views.VerificationDecisionView.as_view(),
         name="verification_decide",
     ),
+    path("c/<slug:code>/roles/", views.RoleListView.as_view(), name="role_list"),
+    path("c/<slug:code>/roles/new/", views.RoleAssignView.as_view(), name="role_assign"),
+    path("c/<slug:code>/roles/<int:pk>/end/", views.RoleEndView.as_view(), name="role_end"),
     path("c/<slug:code>/roster/import/", views.RosterImportView.as_view(), name="roster_import"),
     path(
         "c/<slug:code>/roster/export.<str:fmt>",

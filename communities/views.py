@@ -28,9 +28,10 @@ from communities.forms import (
     RegistrationForm,
     RejectForm,
     ResidentForm,
+    RoleAssignForm,
 )
 from communities.mixins import CommunityMixin
-from communities.models import Building, Community, Entrance, Household, Resident
+from communities.models import Building, Community, CommunityRole, Entrance, Household, Resident
 from communities.scope import scope_of
 
 User = get_user_model()
@@ -547,6 +548,83 @@ class VerificationDecisionView(ResidentObjectMixin, View):
                 request, _("The registration of %(name)s was rejected.") % {"name": resident.name}
             )
         return redirect("communities:verification", self.community.code)
+
+
+# ---------------------------------------------------------------- roles
+
+
+class RoleListView(CommunityMixin, TemplateView):
+    """Who holds which role in the community, current and past."""
+
+    permission_required = "communities.manage_roles"
+    template_name = "communities/role_list.html"
+
+    def get_context_data(self, **kwargs):
+        from django.core.paginator import Paginator
+
+        context = super().get_context_data(**kwargs)
+        roles = CommunityRole.objects.filter(community=self.community).select_related("user")
+        current = roles.active()
+        context["current"] = current.order_by("role", "start_date")
+        past = roles.exclude(pk__in=current.values("pk")).order_by("-start_date", "role")
+        context["page_obj"] = Paginator(past, self.paginate_by).get_page(
+            self.request.GET.get("page")
+        )
+        return context
+
+
+class RoleAssignView(CommunityMixin, FormView):
+    permission_required = "communities.manage_roles"
+    form_class = RoleAssignForm
+    template_name = "communities/form.html"
+
+    def get_form_kwargs(self):
+        return super(CommunityMixin, self).get_form_kwargs()
+
+    def get_initial(self):
+        from django.utils import timezone
+
+        return {"start_date": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Appoint to a role")
+        return context
+
+    def form_valid(self, form):
+        try:
+            assignment, password = services.role_assign(
+                community=self.community, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+            return self.form_invalid(form)
+        message = _("%(name)s is now %(role)s.") % {
+            "name": assignment.user.display_name,
+            "role": assignment.get_role_display(),
+        }
+        if password:
+            message += " " + _(
+                "An account was opened. Temporary password: %(password)s — it must be changed "
+                "at first login."
+            ) % {"password": password}
+        messages.success(self.request, message)
+        return redirect("communities:role_list", self.community.code)
+
+
+class RoleEndView(CommunityMixin, View):
+    permission_required = "communities.manage_roles"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        from django.utils import timezone
+
+        assignment = get_object_or_404(
+            CommunityRole.objects.filter(community=self.community), pk=kwargs["pk"]
+        )
+        services.role_end(assignment=assignment, on=timezone.localdate())
+        messages.success(request, _("The role has been ended as of today."))
+        return redirect("communities:role_list", self.community.code)
 
 
 # ---------------------------------------------------------------- import / export
