@@ -25,7 +25,7 @@ class PhoneLoginForm(auth_forms.AuthenticationForm):
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Log in"), css_class="btn-lg w-100"))
+        self.helper.add_input(Submit("submit", _("Log in"), css_class="btn-danger btn-lg w-100"))
 
     def clean_username(self) -> str:
         return normalize_mobile(self.cleaned_data["username"])
@@ -35,7 +35,7 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Save new password"), css_class="btn-lg w-100"))
+        self.helper.add_input(Submit("submit", _("Save new password"), css_class="btn-danger btn-lg w-100"))
 
     def save(self, commit: bool = True):
         user = super().save(commit=False)

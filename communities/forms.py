@@ -134,6 +134,18 @@ class ImportForm(CrispyMixin, forms.Form):
         return upload
 
 
+class NameChoiceField(forms.ModelChoiceField):
+    """Shows just a building's or entrance's own name, as the dependent selects do."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
+class RoomChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.room
+
+
 class RegistrationForm(forms.Form):
     """A resident registers and picks their home; the office then verifies them."""
 
@@ -161,13 +173,13 @@ class RegistrationForm(forms.Form):
     community = forms.ModelChoiceField(
         label=_("Community"), queryset=Community.objects.all(), empty_label=_("Choose…")
     )
-    building = forms.ModelChoiceField(
+    building = NameChoiceField(
         label=_("Building"), queryset=Building.objects.none(), empty_label=_("Choose…")
     )
-    entrance = forms.ModelChoiceField(
+    entrance = NameChoiceField(
         label=_("Entrance"), queryset=Entrance.objects.none(), empty_label=_("Choose…")
     )
-    household = forms.ModelChoiceField(
+    household = RoomChoiceField(
         label=_("Room"),
         queryset=Household.objects.none(),
         empty_label=_("Choose…"),
