@@ -23,7 +23,9 @@ def _links(request) -> list[dict]:
         from communities.models import Community
 
         if code:
-            community = Community.objects.filter(code=code).only("pk", "code", "name").first()
+            community = getattr(request, "community", None)
+            if community is None or community.code != code:
+                community = Community.objects.filter(code=code).first()
             if community and not (
                 user.is_superuser
                 or community.pk in office_ids

@@ -28,6 +28,8 @@ class CommunityMixin(LoginRequiredMixin):
         self.community = get_object_or_404(
             Community.objects.select_related("subdistrict__district"), code=kwargs["code"]
         )
+        # The navigation reads it from here instead of loading it again.
+        request.community = self.community
         if not request.user.has_perm("communities.see_community", self.community):
             raise Http404
         if not request.user.has_perm(self.permission_required, self.community):

@@ -107,6 +107,22 @@ def resident_save(*, resident: Resident, by=None) -> Resident:
     return resident
 
 
+def is_privileged_account(user) -> bool:
+    """Staff, superusers and anyone holding an office role or area role anywhere.
+
+    The community office may not link or reset such accounts: that would let a
+    secretary take over an account that reaches beyond their own residents.
+    """
+    from communities.models import AreaStaffRole, CommunityRole
+
+    return (
+        user.is_staff
+        or user.is_superuser
+        or CommunityRole.objects.filter(user=user).exists()
+        or AreaStaffRole.objects.filter(user=user).exists()
+    )
+
+
 @transaction.atomic
 def resident_link_account(*, resident: Resident, user, by) -> Resident:
     """Attach an existing account to a resident the office recorded without one."""
@@ -115,6 +131,15 @@ def resident_link_account(*, resident: Resident, user, by) -> Resident:
     if other is not None:
         raise ValidationError(
             {"phone": _("This account already belongs to another resident record.")}
+        )
+    if is_privileged_account(user):
+        raise ValidationError(
+            {
+                "phone": _(
+                    "This account belongs to a staff member. Ask the system administrator "
+                    "to link it."
+                )
+            }
         )
     resident.user = user
     if resident.verification_status != Resident.Verification.VERIFIED:
@@ -151,6 +176,13 @@ def temporary_password() -> str:
 @transaction.atomic
 def user_reset_password(*, user, by) -> str:
     """A secretary sets a temporary password; the user must change it at next login."""
+    if is_privileged_account(user):
+        raise ValidationError(
+            _(
+                "This account belongs to a staff member; only the system administrator can "
+                "reset its password."
+            )
+        )
     password = temporary_password()
     user = User.objects.select_for_update().get(pk=user.pk)
     user.set_password(password)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -110,9 +111,15 @@ class AreaView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        from django.core.paginator import Paginator
+
         subdistricts = selectors.subdistricts_of(user)
-        communities = Community.objects.filter(subdistrict__in=subdistricts)
-        context["communities"] = list(selectors.area_communities(communities))
+        communities = selectors.area_communities(
+            Community.objects.filter(subdistrict__in=subdistricts)
+        )
+        paginator = Paginator(communities, settings.PAGE_SIZE)
+        context["page_obj"] = paginator.get_page(self.request.GET.get("page"))
+        context["communities"] = context["page_obj"]
         return context
 
 
@@ -499,8 +506,12 @@ class ResidentResetPasswordView(ResidentObjectMixin, View):
         resident = self.get_resident()
         if resident.user is None:
             messages.error(request, _("This resident has no account yet."))
-        else:
+            return redirect("communities:resident_detail", self.community.code, resident.pk)
+        try:
             password = services.user_reset_password(user=resident.user, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
             messages.success(
                 request,
                 _(
@@ -531,8 +542,10 @@ class VerificationDecisionView(ResidentObjectMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        resident = self.get_resident()
         decision = kwargs["decision"]
+        if decision not in ("approve", "reject"):
+            raise Http404
+        resident = self.get_resident()
         if decision == "approve":
             services.resident_verify(resident=resident, by=request.user)
             messages.success(request, _("%(name)s is now verified.") % {"name": resident.name})
@@ -663,6 +676,8 @@ class RosterExportView(CommunityMixin, View):
 
     def get(self, request, *args, **kwargs):
         fmt = kwargs["fmt"]
+        if fmt not in ("csv", "xlsx"):
+            raise Http404
         if kwargs.get("template"):
             rows, stem = roster.template_rows(), "roster-template"
         else:

@@ -271,3 +271,18 @@ def test_household_of_another_community_is_404_under_this_community(world, login
     other = HouseholdFactory(entrance=world.household_b.entrance, room="202")
     response = office.get(reverse("communities:household_edit", args=["a", other.pk]))
     assert response.status_code == 404
+
+
+def test_unknown_decisions_and_formats_are_404_and_change_nothing(world, login):
+    resident = ResidentFactory(
+        household=world.household_a,
+        user=UserFactory(),
+        verification_status=Resident.Verification.PENDING,
+    )
+    office = login(world.users["worker_a"])
+    url = reverse("communities:verification_decide", args=["a", resident.pk, "maybe"])
+    assert office.post(url).status_code == 404
+    resident.refresh_from_db()
+    assert resident.verification_status == Resident.Verification.PENDING
+    export = reverse("communities:roster_export", args=["a", "pdf"])
+    assert office.get(export).status_code == 404

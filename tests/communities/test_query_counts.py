@@ -1,0 +1,297 @@
+"""Every list, dashboard and detail page costs the same number of queries at 5 and 500 rows.
+
+Each page is requested once with SMALL rows of its data and once with LARGE; the second
+count must equal the first (no query per row) and stay under a fixed ceiling.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from communities.models import (
+    Building,
+    Community,
+    CommunityRole,
+    Compound,
+    Entrance,
+    Household,
+    Resident,
+)
+
+SMALL = 5
+LARGE = 500
+
+# ---------------------------------------------------------------- data, in bulk
+
+
+def _users(start: int, count: int, prefix: str = "150") -> list[User]:
+    return User.objects.bulk_create(
+        User(phone=f"{prefix}{i:08d}", display_name=f"批量{i}", password="!")
+        for i in range(start, start + count)
+    )
+
+
+def grow_roster(world, start: int, count: int) -> None:
+    """Add `count` buildings to community A, each with an entrance, a household and a
+    resident who registered online and awaits verification."""
+    community = world.community_a
+    compound, _ = Compound.objects.get_or_create(community=community, name="东区")
+    buildings = Building.objects.bulk_create(
+        Building(
+            community=community,
+            name=f"批量{i}号楼",
+            sort_order=i + 1,
+            compound=compound if i % 2 else None,
+        )
+        for i in range(start, start + count)
+    )
+    entrances = Entrance.objects.bulk_create(Entrance(building=b, name="1单元") for b in buildings)
+    households = Household.objects.bulk_create(
+        Household(entrance=e, room="101", floor_area=Decimal("60.00")) for e in entrances
+    )
+    users = _users(start, count)
+    Resident.objects.bulk_create(
+        Resident(
+            household=h,
+            name=u.display_name,
+            phone=u.phone,
+            user=u,
+            is_owner=bool(i % 2),
+            is_party_member=not i % 3,
+            verification_status=Resident.Verification.PENDING,
+        )
+        for i, (h, u) in enumerate(zip(households, users, strict=True))
+    )
+
+
+def grow_area(world, start: int, count: int) -> None:
+    """Add `count` communities beneath subdistrict A (A's roster grows alongside)."""
+    sub = world.community_a.subdistrict
+    Community.objects.bulk_create(
+        Community(subdistrict=sub, name=f"批量社区{i}", code=f"bulk-{i}")
+        for i in range(start, start + count)
+    )
+    grow_roster(world, start, count)
+
+
+def detail_building(world) -> Building:
+    return Building.objects.get_or_create(community=world.community_a, name="详情楼")[0]
+
+
+def grow_building(world, start: int, count: int) -> None:
+    """Add `count` entrances, each with a household, to one building."""
+    building = detail_building(world)
+    entrances = Entrance.objects.bulk_create(
+        Entrance(building=building, name=f"{i + 1}单元") for i in range(start, start + count)
+    )
+    Household.objects.bulk_create(
+        Household(entrance=e, room="101", floor_area=Decimal("60.00")) for e in entrances
+    )
+
+
+def grow_household(world, start: int, count: int) -> None:
+    """Add `count` residents to household A, every other one with an account."""
+    users = iter(_users(start, count))
+    Resident.objects.bulk_create(
+        Resident(
+            household=world.household_a,
+            name=f"同户{i}",
+            phone=f"151{i:08d}",
+            user=next(users) if i % 2 else None,
+            verification_status=Resident.Verification.VERIFIED,
+        )
+        for i in range(start, start + count)
+    )
+
+
+def grow_roles(world, start: int, count: int) -> None:
+    """Add `count` roles in community A: even ones current, odd ones ended last year."""
+    today = timezone.localdate()
+    CommunityRole.objects.bulk_create(
+        CommunityRole(
+            user=u,
+            community=world.community_a,
+            role=CommunityRole.Role.WORKER,
+            start_date=today - dt.timedelta(days=400 if i % 2 else 30),
+            end_date=today - dt.timedelta(days=200) if i % 2 else None,
+        )
+        for i, u in enumerate(_users(start, count), start=start)
+    )
+
+
+def resident_a(world) -> Resident:
+    resident = world.users["resident_a"].resident
+    # Someone verified them, so the page shows (and must join) the verifier too.
+    Resident.objects.filter(pk=resident.pk).update(verified_by=world.users["secretary_a"])
+    return resident
+
+
+# ---------------------------------------------------------------- the pages
+
+
+@dataclass(frozen=True)
+class Page:
+    url: Callable  # (world) -> path
+    grow: Callable  # (world, start, count) -> None: add rows of the data this page shows
+    rows: Callable  # (response) -> how many rows the page says it has
+    baseline: int  # rows the `world` fixture already holds
+    max_queries: int
+    viewer: str = "secretary_a"
+
+
+def _code(name):
+    return lambda world: reverse(f"communities:{name}", args=[world.community_a.code])
+
+
+def _paginated(response) -> int:
+    page = response.context["page_obj"]
+    assert len(page.object_list) == min(page.paginator.count, settings.PAGE_SIZE)
+    return page.paginator.count
+
+
+# Measured costs, all equal at SMALL and LARGE rows. Every community page, viewed by
+# secretary_a, opens with the same six queries:
+#   1 session, 2 user, 3 the community from the URL (+ subdistrict + district),
+#   4 scope: community roles, 5 scope: area roles, 6 scope: resident home;
+# the base template's nav reuses the community the view loaded (no query). Then:
+# - dashboard:         resident aggregate, household aggregate                          = 8
+#   (as subdistrict_a: the same 8; its permission check reads the subdistrict that
+#    was loaded with the community)
+# - building_list:     count, page (buildings + compound, entrance and household counts) = 8
+# - household_list:    count, building filter choices,
+#                      page (households + entrance + building, resident count)          = 9
+# - resident_list:     count, building filter choices,
+#                      page (residents + household + entrance + building)               = 9
+# - verification:      count, page (pending residents + user + home)                    = 8
+# - role_list:         current roles + user, count of past roles, page of past roles    = 9
+# - building_detail:   building + compound, entrances with household counts             = 8
+# - household_detail:  household + entrance + building, residents + user                = 8
+# - resident_detail:   resident + home + user + verified_by                             = 7
+# - area (subdistrict_a): 1 session, 2 user, 3-5 scope, 6 count of communities beneath,
+#   7 the page of communities + subdistrict + district with household/resident/pending
+#   counts as subqueries; no community in the URL                                      = 7
+PAGES = {
+    "dashboard": Page(
+        url=_code("dashboard"),
+        grow=grow_roster,
+        rows=lambda r: r.context["stats"]["total"],
+        baseline=1,
+        max_queries=8,
+    ),
+    "dashboard_as_area_staff": Page(
+        url=_code("dashboard"),
+        grow=grow_roster,
+        rows=lambda r: r.context["stats"]["total"],
+        baseline=1,
+        max_queries=8,
+        viewer="subdistrict_a",
+    ),
+    "building_list": Page(
+        url=_code("building_list"),
+        grow=grow_roster,
+        rows=_paginated,
+        baseline=1,
+        max_queries=8,
+    ),
+    "household_list": Page(
+        url=_code("household_list"),
+        grow=grow_roster,
+        rows=_paginated,
+        baseline=1,
+        max_queries=9,
+    ),
+    "resident_list": Page(
+        url=_code("resident_list"),
+        grow=grow_roster,
+        rows=_paginated,
+        baseline=1,
+        max_queries=9,
+    ),
+    "verification": Page(
+        url=_code("verification"),
+        grow=grow_roster,
+        rows=_paginated,
+        baseline=0,
+        max_queries=8,
+    ),
+    "role_list": Page(
+        url=_code("role_list"),
+        grow=grow_roles,
+        rows=lambda r: len(r.context["current"]) + r.context["page_obj"].paginator.count,
+        baseline=3,  # worker_a, secretary_a, property_a
+        max_queries=9,
+    ),
+    "area": Page(
+        url=lambda world: reverse("communities:area"),
+        grow=grow_area,
+        rows=_paginated,
+        baseline=1,
+        max_queries=7,
+        viewer="subdistrict_a",
+    ),
+    "building_detail": Page(
+        url=lambda world: reverse(
+            "communities:building_detail", args=["a", detail_building(world).pk]
+        ),
+        grow=grow_building,
+        rows=lambda r: len(r.context["entrances"]),
+        baseline=0,
+        max_queries=8,
+    ),
+    "household_detail": Page(
+        url=lambda world: reverse("communities:household_detail", args=["a", world.household_a.pk]),
+        grow=grow_household,
+        rows=lambda r: len(r.context["residents"]),
+        baseline=1,
+        max_queries=8,
+    ),
+    "resident_detail": Page(
+        url=lambda world: reverse("communities:resident_detail", args=["a", resident_a(world).pk]),
+        grow=grow_roster,
+        rows=lambda r: Resident.objects.for_community(r.context["community"]).count(),
+        baseline=1,
+        max_queries=7,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_query_count_does_not_grow_with_rows(client, world, django_assert_max_num_queries, name):
+    page = PAGES[name]
+    client.force_login(world.users[page.viewer])
+    url = page.url(world)
+
+    page.grow(world, 0, SMALL)
+    with django_assert_max_num_queries(page.max_queries) as small:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert page.rows(response) == page.baseline + SMALL
+
+    page.grow(world, SMALL, LARGE - SMALL)
+    with django_assert_max_num_queries(page.max_queries) as large:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert page.rows(response) == page.baseline + LARGE
+
+    sql = "\n".join(q["sql"] for q in large.captured_queries)
+    assert len(large) == len(small), f"{name}: {len(small)} → {len(large)} queries\n{sql}"
+
+
+def test_area_overview_is_paginated(client, world):
+    grow_area(world, 0, 30)
+    client.force_login(world.users["subdistrict_a"])
+    response = client.get(reverse("communities:area"))
+    assert response.status_code == 200
+    page = response.context.get("page_obj")
+    assert page is not None
+    assert page.paginator.count == 31
+    assert len(page.object_list) == 25
