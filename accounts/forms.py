@@ -35,7 +35,9 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Save new password"), css_class="btn-danger btn-lg w-100"))
+        self.helper.add_input(
+            Submit("submit", _("Save new password"), css_class="btn-danger btn-lg w-100")
+        )
 
     def save(self, commit: bool = True):
         user = super().save(commit=False)
