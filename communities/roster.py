@@ -159,7 +159,7 @@ def _field_clean(model, name: str, value):
 
 
 def _messages(exc: ValidationError) -> str:
-    return "；".join(str(m) for m in exc.messages)
+    return "；".join(str(m).rstrip("。.") for m in exc.messages)
 
 
 def _parse_bool(text: str, label: str) -> bool:
@@ -274,7 +274,7 @@ def parse_rows(table: list[list[str]]) -> ImportResult:
                 else:
                     seen_people[person] = number
         if problems:
-            result.errors.append(RowError(number, "；".join(problems)))
+            result.errors.append(RowError(number, "；".join(p.rstrip("。.") for p in problems)))
             continue
         result.rows.append(
             RosterRow(

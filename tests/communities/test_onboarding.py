@@ -286,3 +286,17 @@ def test_unknown_decisions_and_formats_are_404_and_change_nothing(world, login):
     assert resident.verification_status == Resident.Verification.PENDING
     export = reverse("communities:roster_export", args=["a", "pdf"])
     assert office.get(export).status_code == 404
+
+
+def test_resident_list_filters_by_party_membership_and_search(world, login):
+    ResidentFactory(household=world.household_a, name="党员老王", is_party_member=True)
+    ResidentFactory(household=world.household_a, name="群众老李", phone="13600001111")
+    office = login(world.users["worker_a"])
+    url = reverse("communities:resident_list", args=["a"])
+    names = {r.name for r in office.get(url, {"is_party_member": "true"}).context["page_obj"]}
+    assert names == {"党员老王"}
+    names = {r.name for r in office.get(url, {"q": "1360000"}).context["page_obj"]}
+    assert names == {"群众老李"}
+    everyone = {r.name for r in office.get(url, {"is_party_member": ""}).context["page_obj"]}
+    assert {"党员老王", "群众老李", "居民甲"} <= everyone
+    assert "居民乙" not in everyone
