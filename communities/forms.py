@@ -14,6 +14,18 @@ from communities.models import Building, Community, CommunityRole, Entrance, Hou
 User = get_user_model()
 
 
+class NameChoiceField(forms.ModelChoiceField):
+    """Shows just a building's or entrance's own name, as the dependent selects do."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
+class RoomChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.room
+
+
 class CrispyMixin:
     submit_label = _("Save")
 
@@ -76,16 +88,79 @@ class HouseholdForm(CrispyMixin, forms.ModelForm):
 
 
 class ResidentForm(CrispyMixin, forms.ModelForm):
+    """The office records a resident; the home is chosen building → entrance → room,
+    so a community of 3,000 households never renders 3,000 options at once."""
+
+    building = NameChoiceField(
+        label=_("Building"),
+        queryset=Building.objects.none(),
+        empty_label=_("Choose…"),
+        required=False,
+    )
+    entrance = NameChoiceField(
+        label=_("Entrance"),
+        queryset=Entrance.objects.none(),
+        empty_label=_("Choose…"),
+        required=False,
+    )
+    household = RoomChoiceField(
+        label=_("Room"), queryset=Household.objects.none(), empty_label=_("Choose…")
+    )
+
     class Meta:
         model = Resident
-        fields = ["household", "name", "phone", "is_owner", "is_party_member", "birth_year"]
+        fields = [
+            "building",
+            "entrance",
+            "household",
+            "name",
+            "phone",
+            "is_owner",
+            "is_party_member",
+            "birth_year",
+        ]
         widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel"})}
 
     def __init__(self, *args, community: Community, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["household"].queryset = Household.objects.for_community(
-            community
-        ).select_related("entrance__building")
+        from django.urls import reverse
+
+        self.helper.attrs = {
+            "data-options-url": reverse("communities:register_options"),
+            "data-placeholder": _("Choose…"),
+        }
+        home = self.instance.household if self.instance.household_id else None
+        initial_home = (
+            self.data.get("household") if self.is_bound else self.initial.get("household")
+        )
+        if initial_home:
+            home = (
+                Household.objects.for_community(community)
+                .select_related("entrance")
+                .filter(pk=_int_or_none(initial_home))
+                .first()
+            )
+        if home is not None and not self.is_bound:
+            self.initial.setdefault("entrance", home.entrance_id)
+            self.initial.setdefault("building", home.entrance.building_id)
+            self.initial["household"] = home.pk
+        data = self.data if self.is_bound else self.initial
+        building_id = _int_or_none(data.get("building"))
+        entrance_id = _int_or_none(data.get("entrance"))
+        if home is not None and not entrance_id:
+            # A paper form or old bookmark may name just the room: follow it up.
+            entrance_id, building_id = home.entrance_id, home.entrance.building_id
+        self.fields["building"].queryset = Building.objects.filter(community=community)
+        if building_id:
+            self.fields["entrance"].queryset = Entrance.objects.filter(
+                building_id=building_id, building__community=community
+            )
+        if entrance_id:
+            self.fields["household"].queryset = Household.objects.filter(
+                entrance_id=entrance_id, entrance__building__community=community
+            )
+        for name in ("building", "entrance", "household"):
+            self.fields[name].widget.attrs["data-cascade"] = name
 
     def clean_phone(self) -> str:
         value = normalize_mobile(self.cleaned_data.get("phone", ""))
@@ -132,18 +207,6 @@ class ImportForm(CrispyMixin, forms.Form):
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
         return upload
-
-
-class NameChoiceField(forms.ModelChoiceField):
-    """Shows just a building's or entrance's own name, as the dependent selects do."""
-
-    def label_from_instance(self, obj) -> str:
-        return obj.name
-
-
-class RoomChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.room
 
 
 class RegistrationForm(forms.Form):

@@ -300,3 +300,24 @@ def test_resident_list_filters_by_party_membership_and_search(world, login):
     everyone = {r.name for r in office.get(url, {"is_party_member": ""}).context["page_obj"]}
     assert {"党员老王", "群众老李", "居民甲"} <= everyone
     assert "居民乙" not in everyone
+
+
+def test_resident_form_offers_rooms_of_one_entrance_only(world, login):
+    entrance = world.household_a.entrance
+    neighbour = HouseholdFactory(entrance=entrance, room="102")
+    elsewhere = HouseholdFactory(entrance__building=entrance.building, room="901")
+    office = login(world.users["worker_a"])
+    response = office.get(
+        reverse("communities:resident_create", args=["a"]), {"household": world.household_a.pk}
+    )
+    form = response.context["form"]
+    assert form.initial["building"] == entrance.building_id
+    assert form.initial["entrance"] == entrance.pk
+    rooms = set(form.fields["household"].queryset)
+    assert rooms == {world.household_a, neighbour}
+    assert elsewhere not in rooms
+    html = response.content.decode()
+    assert 'data-options-url="/register/options/"' in html
+    # Without a room chosen, no room list is rendered at all.
+    blank = office.get(reverse("communities:resident_create", args=["a"])).context["form"]
+    assert list(blank.fields["household"].queryset) == []
