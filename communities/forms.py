@@ -26,6 +26,26 @@ class RoomChoiceField(forms.ModelChoiceField):
         return obj.room
 
 
+def narrow_home_choices(fields, *, community_id, building_id, entrance_id) -> None:
+    """Narrow building → entrance → room choices to the parents chosen, all within one
+    community, so a room of another community can never be submitted."""
+    if community_id:
+        fields["building"].queryset = Building.objects.filter(community_id=community_id)
+    if community_id and building_id:
+        fields["entrance"].queryset = Entrance.objects.filter(
+            building_id=building_id, building__community_id=community_id
+        )
+    if community_id and building_id and entrance_id:
+        fields["household"].queryset = Household.objects.filter(
+            entrance_id=entrance_id,
+            entrance__building_id=building_id,
+            entrance__building__community_id=community_id,
+        )
+    for name in ("community", "building", "entrance", "household"):
+        if name in fields:
+            fields[name].widget.attrs["data-cascade"] = name
+
+
 class CrispyMixin:
     submit_label = _("Save")
 
@@ -150,17 +170,12 @@ class ResidentForm(CrispyMixin, forms.ModelForm):
         if home is not None and not entrance_id:
             # A paper form or old bookmark may name just the room: follow it up.
             entrance_id, building_id = home.entrance_id, home.entrance.building_id
-        self.fields["building"].queryset = Building.objects.filter(community=community)
-        if building_id:
-            self.fields["entrance"].queryset = Entrance.objects.filter(
-                building_id=building_id, building__community=community
-            )
-        if entrance_id:
-            self.fields["household"].queryset = Household.objects.filter(
-                entrance_id=entrance_id, entrance__building__community=community
-            )
-        for name in ("building", "entrance", "household"):
-            self.fields[name].widget.attrs["data-cascade"] = name
+        narrow_home_choices(
+            self.fields,
+            community_id=community.pk,
+            building_id=building_id,
+            entrance_id=entrance_id,
+        )
 
     def clean_phone(self) -> str:
         value = normalize_mobile(self.cleaned_data.get("phone", ""))
@@ -256,22 +271,12 @@ class RegistrationForm(forms.Form):
         community_id = _int_or_none(data.get("community"))
         building_id = _int_or_none(data.get("building"))
         entrance_id = _int_or_none(data.get("entrance"))
-        # Narrow each choice to the parent chosen, so a room of another community
-        # can never be submitted with this community.
-        if community_id:
-            self.fields["building"].queryset = Building.objects.filter(community_id=community_id)
-        if building_id:
-            self.fields["entrance"].queryset = Entrance.objects.filter(
-                building_id=building_id, building__community_id=community_id
-            )
-        if entrance_id:
-            self.fields["household"].queryset = Household.objects.filter(
-                entrance_id=entrance_id,
-                entrance__building_id=building_id,
-                entrance__building__community_id=community_id,
-            )
-        for name in ("community", "building", "entrance", "household"):
-            self.fields[name].widget.attrs["data-cascade"] = name
+        narrow_home_choices(
+            self.fields,
+            community_id=community_id,
+            building_id=building_id,
+            entrance_id=entrance_id,
+        )
 
     def clean_phone(self) -> str:
         value = normalize_mobile(self.cleaned_data["phone"])
