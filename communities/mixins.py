@@ -21,6 +21,8 @@ class CommunityMixin(LoginRequiredMixin):
 
     permission_required = "communities.view_office"
     paginate_by = settings.PAGE_SIZE
+    # Whether the view's form takes a ``community`` argument to narrow its choices.
+    form_takes_community = True
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -43,7 +45,8 @@ class CommunityMixin(LoginRequiredMixin):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["community"] = self.community
+        if self.form_takes_community:
+            kwargs["community"] = self.community
         return kwargs
 
 

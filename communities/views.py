@@ -197,9 +197,7 @@ class ProfileEditView(CommunityMixin, UpdateView):
     def get_object(self, queryset=None):
         return self.community
 
-    def get_form_kwargs(self):
-        kwargs = super(CommunityMixin, self).get_form_kwargs()
-        return kwargs
+    form_takes_community = False
 
     def form_valid(self, form):
         with transaction.atomic():
@@ -450,12 +448,7 @@ class ResidentLinkAccountView(ResidentObjectMixin, FormView):
     form_class = LinkAccountForm
     template_name = "communities/form.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        response = super().dispatch(request, *args, **kwargs)
-        return response
-
-    def get_form_kwargs(self):
-        return super(CommunityMixin, self).get_form_kwargs()
+    form_takes_community = False
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -591,8 +584,7 @@ class RoleAssignView(CommunityMixin, FormView):
     form_class = RoleAssignForm
     template_name = "communities/form.html"
 
-    def get_form_kwargs(self):
-        return super(CommunityMixin, self).get_form_kwargs()
+    form_takes_community = False
 
     def get_initial(self):
         from django.utils import timezone
@@ -648,8 +640,7 @@ class RosterImportView(CommunityMixin, FormView):
     form_class = ImportForm
     template_name = "communities/roster_import.html"
 
-    def get_form_kwargs(self):
-        return super(CommunityMixin, self).get_form_kwargs()
+    form_takes_community = False
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
