@@ -15,5 +15,5 @@ format:
 	.venv/bin/ruff format .
 
 messages:
-	.venv/bin/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles --no-obsolete
+	.venv/bin/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles --ignore=tests --no-obsolete
 	.venv/bin/python manage.py compilemessages --ignore=.venv

@@ -262,7 +262,7 @@ def parse_rows(table: list[list[str]]) -> ImportResult:
             first = seen_homes.setdefault(home, (*facts, number))
             if first[:2] != facts:
                 problems.append(
-                    _("Row %(row)d gives this room a different area or tenure.") % {"row": first[2]}
+                    _("This room's area or tenure differs from row %(row)d.") % {"row": first[2]}
                 )
             if parsed.get("name"):
                 person = (*home, parsed["name"])

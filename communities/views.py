@@ -604,16 +604,20 @@ class RoleAssignView(CommunityMixin, FormView):
         except ValidationError as exc:
             _apply_validation_error(form, exc)
             return self.form_invalid(form)
-        message = _("%(name)s is now %(role)s.") % {
-            "name": assignment.user.display_name,
-            "role": assignment.get_role_display(),
-        }
+        messages.success(
+            self.request,
+            _("%(name)s is now %(role)s.")
+            % {"name": assignment.user.display_name, "role": assignment.get_role_display()},
+        )
         if password:
-            message += " " + _(
-                "An account was opened. Temporary password: %(password)s — it must be changed "
-                "at first login."
-            ) % {"password": password}
-        messages.success(self.request, message)
+            messages.warning(
+                self.request,
+                _(
+                    "An account was opened. Temporary password: %(password)s — it must be "
+                    "changed at first login."
+                )
+                % {"password": password},
+            )
         return redirect("communities:role_list", self.community.code)
 
 
