@@ -9,7 +9,15 @@ from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import normalize_mobile, validate_mobile
-from communities.models import Building, Community, CommunityRole, Entrance, Household, Resident
+from communities.models import (
+    Building,
+    Community,
+    CommunityRole,
+    Compound,
+    Entrance,
+    Household,
+    Resident,
+)
 
 User = get_user_model()
 
@@ -72,6 +80,16 @@ class CommunityProfileForm(CrispyMixin, forms.ModelForm):
         if value:
             validate_mobile(value)
         return value
+
+
+class CompoundForm(CrispyMixin, forms.ModelForm):
+    class Meta:
+        model = Compound
+        fields = ["name"]
+
+    def __init__(self, *args, community: Community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.community = community
 
 
 class BuildingForm(CrispyMixin, forms.ModelForm):

@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from communities.models import (
     Building,
     Community,
+    Compound,
     Entrance,
     Household,
     Resident,
@@ -25,6 +26,10 @@ def building_list(community: Community) -> QuerySet[Building]:
         )
         .order_by("sort_order", "name")
     )
+
+
+def compound_list(community: Community) -> QuerySet[Compound]:
+    return community.compounds.annotate(building_count=Count("buildings")).order_by("name")
 
 
 def building_entrances(building: Building) -> QuerySet[Entrance]:

@@ -241,3 +241,23 @@ def role_end(*, assignment, on) -> None:
     assignment.end_date = max(on, assignment.start_date)
     assignment.full_clean()
     assignment.save(update_fields=["end_date"])
+
+
+@transaction.atomic
+def roster_delete(*, obj) -> None:
+    """Delete a roster record the office entered by mistake.
+
+    A building, entrance or household is deleted only when no household or resident
+    hangs beneath it, so a slip of the finger never takes people with it.
+    """
+    from communities.models import Building, Compound, Entrance
+
+    if isinstance(obj, Building) and Household.objects.filter(entrance__building=obj).exists():
+        raise ValidationError(_("This building still has households; remove them first."))
+    if isinstance(obj, Entrance) and obj.households.exists():
+        raise ValidationError(_("This entrance still has households; remove them first."))
+    if isinstance(obj, Household) and obj.residents.exists():
+        raise ValidationError(_("This household still has residents; remove them first."))
+    if not isinstance(obj, Building | Compound | Entrance | Household | Resident):
+        raise TypeError(f"roster_delete does not delete {type(obj).__name__}")
+    obj.delete()

@@ -14,6 +14,19 @@ urlpatterns = [
     path("c/<slug:code>/profile/", views.ProfileEditView.as_view(), name="profile_edit"),
     path("c/<slug:code>/buildings/", views.BuildingListView.as_view(), name="building_list"),
     path(
+        "c/<slug:code>/compounds/new/", views.CompoundCreateView.as_view(), name="compound_create"
+    ),
+    path(
+        "c/<slug:code>/compounds/<int:pk>/edit/",
+        views.CompoundUpdateView.as_view(),
+        name="compound_edit",
+    ),
+    path(
+        "c/<slug:code>/<str:kind>/<int:pk>/delete/",
+        views.RosterDeleteView.as_view(),
+        name="roster_delete",
+    ),
+    path(
         "c/<slug:code>/buildings/new/", views.BuildingCreateView.as_view(), name="building_create"
     ),
     path(

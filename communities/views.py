@@ -22,6 +22,7 @@ from communities.filters import HouseholdFilter, ResidentFilter
 from communities.forms import (
     BuildingForm,
     CommunityProfileForm,
+    CompoundForm,
     EntranceForm,
     HouseholdForm,
     ImportForm,
@@ -32,7 +33,15 @@ from communities.forms import (
     RoleAssignForm,
 )
 from communities.mixins import CommunityMixin
-from communities.models import Building, Community, CommunityRole, Entrance, Household, Resident
+from communities.models import (
+    Building,
+    Community,
+    CommunityRole,
+    Compound,
+    Entrance,
+    Household,
+    Resident,
+)
 from communities.scope import scope_of
 
 User = get_user_model()
@@ -248,6 +257,7 @@ class BuildingListView(CommunityMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         paginator = Paginator(selectors.building_list(self.community), self.paginate_by)
         context["page_obj"] = paginator.get_page(self.request.GET.get("page"))
+        context["compounds"] = selectors.compound_list(self.community)
         context["can_manage"] = self.request.user.has_perm(
             "communities.manage_roster", self.community
         )
@@ -268,6 +278,74 @@ class BuildingDetailView(CommunityMixin, DetailView):
             "communities.manage_roster", self.community
         )
         return context
+
+
+class CompoundCreateView(OfficeFormMixin, CreateView):
+    form_class = CompoundForm
+    title = _("Add a compound")
+    saved_message = _("The compound has been saved.")
+
+    def get_success_url(self):
+        return reverse("communities:building_list", args=[self.community.code])
+
+
+class CompoundUpdateView(CompoundCreateView, UpdateView):
+    title = _("Edit compound")
+
+    def get_queryset(self):
+        return Compound.objects.filter(community=self.community)
+
+
+class RosterDeleteView(CommunityMixin, View):
+    """Confirm, then delete one roster record of this community (see roster_delete)."""
+
+    permission_required = "communities.manage_roster"
+    # URL kind → (queryset for the community, where to go afterwards)
+    kinds = {
+        "compounds": (lambda c: Compound.objects.filter(community=c), "building_list"),
+        "buildings": (lambda c: Building.objects.filter(community=c), "building_list"),
+        "entrances": (
+            lambda c: Entrance.objects.filter(building__community=c).select_related("building"),
+            "building_list",
+        ),
+        "households": (
+            lambda c: Household.objects.for_community(c).select_related("entrance__building"),
+            "household_list",
+        ),
+        "residents": (lambda c: Resident.objects.for_community(c), "resident_list"),
+    }
+
+    def get_object(self):
+        if self.kwargs["kind"] not in self.kinds:
+            raise Http404
+        queryset, _next = self.kinds[self.kwargs["kind"]]
+        return get_object_or_404(queryset(self.community), pk=self.kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        obj = self.get_object()
+        return render(
+            request,
+            "communities/confirm_delete.html",
+            {
+                "community": self.community,
+                "object": obj,
+                "kind": obj._meta.verbose_name,
+                "cancel_url": reverse(
+                    f"communities:{self.kinds[kwargs['kind']][1]}", args=[self.community.code]
+                ),
+            },
+        )
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        label = str(obj)
+        try:
+            services.roster_delete(obj=obj)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(request.path)
+        messages.success(request, _("%(object)s has been deleted.") % {"object": label})
+        return redirect(f"communities:{self.kinds[kwargs['kind']][1]}", self.community.code)
 
 
 class BuildingCreateView(OfficeFormMixin, CreateView):

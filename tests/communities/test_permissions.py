@@ -76,6 +76,9 @@ EXPECTED = {
     "communities:resident_create":        (LOGIN, 403,  404,  200,   200,  404,  403,   403,  200),
     "communities:resident_edit":          (LOGIN, 403,  404,  200,   200,  404,  403,   403,  200),
     "communities:resident_link_account":  (LOGIN, 403,  404,  200,   200,  404,  403,   403,  200),
+    "communities:compound_create":        (LOGIN, 403,  404,  200,   200,  404,  403,   403,  200),
+    "communities:compound_edit":          (LOGIN, 403,  404,  200,   200,  404,  403,   403,  200),
+    "communities:roster_delete":          (LOGIN, 403,  404,  200,   200,  404,  403,   403,  200),
     "communities:verification":           (LOGIN, 403,  404,  200,   200,  404,  403,   403,  200),
     "communities:verification_decide":    (LOGIN, 403,  404,  302,   302,  404,  403,   403,  302),
     "communities:roster_import":          (LOGIN, 403,  404,  200,   200,  404,  403,   403,  200),
@@ -122,6 +125,7 @@ def place(world):
         "household": household,
         "applicant": applicant,
         "role": CommunityRole.objects.get(user=world.users["worker_a"]),
+        "compound": world.community_a.compounds.create(name="一期"),
     }
 
 
@@ -139,6 +143,7 @@ def _request_for(name: str, place) -> tuple[str, str, dict]:
         "resident_link_account": "applicant",
         "resident_reset_password": "applicant",
         "role_end": "role",
+        "compound_edit": "compound",
     }
     short = name.split(":")[-1]
     data: dict = {}
@@ -150,6 +155,8 @@ def _request_for(name: str, place) -> tuple[str, str, dict]:
         data = {"level": "building", "parent": place["community"].pk}
     elif short in pk_of:
         args = [code, place[pk_of[short]].pk]
+    elif short == "roster_delete":
+        args = [code, "residents", place["applicant"].pk]
     elif short == "verification_decide":
         args = [code, place["applicant"].pk, "approve"]
     elif short in ("roster_export", "roster_template"):

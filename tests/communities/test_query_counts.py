@@ -166,7 +166,8 @@ def _paginated(response) -> int:
 # - dashboard:         resident aggregate, household aggregate                          = 8
 #   (as subdistrict_a: the same 8; its permission check reads the subdistrict that
 #    was loaded with the community)
-# - building_list:     count, page (buildings + compound, entrance and household counts) = 8
+# - building_list:     count, page (buildings + compound, entrance and household counts),
+#                      compounds with building counts                                   = 9
 # - household_list:    count, building filter choices,
 #                      page (households + entrance + building, resident count)          = 9
 # - resident_list:     count, building filter choices,
@@ -200,7 +201,7 @@ PAGES = {
         grow=grow_roster,
         rows=_paginated,
         baseline=1,
-        max_queries=8,
+        max_queries=9,
     ),
     "household_list": Page(
         url=_code("household_list"),
