@@ -1,0 +1,52 @@
+"""Settings: production refuses to start without its secrets and passes check --deploy."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
+    environment.update(env)
+    environment["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_passes_the_deployment_checklist():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY="x" * 30 + "a-long-random-production-secret-value",
+        DATABASE_URL="postgres://gongzhi@127.0.0.1:5432/gongzhi",
+        ALLOWED_HOSTS="gongzhi.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_without_a_secret_key_fails_loudly():
+    result = run_manage(
+        "check", DATABASE_URL="postgres://x@127.0.0.1/x", ALLOWED_HOSTS="gongzhi.example.org"
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_local_defaults_to_chinese_and_beijing_time():
+    from django.conf import settings
+
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+    assert ("en", "English") in settings.LANGUAGES
