@@ -45,6 +45,8 @@ def _links(request) -> list[dict]:
             {"url": reverse("communities:household_list", args=[c]), "label": _("Households")},
             {"url": reverse("communities:resident_list", args=[c]), "label": _("Residents")},
         ]
+        if user.is_superuser or roles & OFFICE_ROLES or scope.is_area_staff:
+            links.append({"url": reverse("governance:board", args=[c]), "label": _("Governance")})
         if user.is_superuser or roles & OFFICE_ROLES:
             links += [
                 {
@@ -60,6 +62,7 @@ def _links(request) -> list[dict]:
             ]
     if user.is_superuser or scope.is_area_staff:
         links.append({"url": reverse("communities:area"), "label": _("Area overview")})
+        links.append({"url": reverse("governance:compliance"), "label": _("Council compliance")})
     if scope.home_community_id or not (office_ids or scope.is_area_staff or user.is_superuser):
         links.append({"url": reverse("communities:me"), "label": _("My home")})
     if user.is_staff:

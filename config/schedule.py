@@ -8,6 +8,26 @@ from django.utils.translation import gettext_lazy as _
 
 # name: (task, crontab fields, description)
 SCHEDULE = {
+    "plan-joint-meetings": (
+        "governance.tasks.plan_joint_meetings",
+        {"minute": "10", "hour": "6"},
+        _("Every morning at 06:10, plan this half-year's joint meeting where none exists."),
+    ),
+    "send-meeting-reminders": (
+        "governance.tasks.send_meeting_reminders",
+        {"minute": "0", "hour": "8"},
+        _("Every morning at 08:00, send reminders 14 and 3 days before joint meetings."),
+    ),
+    "flag-overdue-compliance": (
+        "governance.tasks.flag_overdue_compliance",
+        {"minute": "30", "hour": "6"},
+        _("Every morning at 06:30, flag half-years without a meeting and thin years."),
+    ),
+    "deliver-pending-notifications": (
+        "notifications.tasks.deliver_pending",
+        {"minute": "*/5"},
+        _("Every five minutes, send notifications that could not be queued (e.g. Redis was down)."),
+    ),
     "clear-expired-sessions": (
         "accounts.tasks.clear_expired_sessions",
         {"minute": "30", "hour": "3"},

@@ -15,7 +15,9 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("notifications/", include("notifications.urls")),
     path("", include("communities.urls")),
+    path("", include("governance.urls")),
 ]
 
 if settings.DEBUG:

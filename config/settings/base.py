@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "governance",
     "deliberation",
     "volunteers",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "communities.context_processors.navigation",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -159,6 +161,17 @@ PAGE_SIZE = 25
 # Largest roster file a secretary may upload (bytes).
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_MAX_ROWS = 20000
+AGREEMENT_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
+# Joint meetings planned by the schedule: on this day of this month of each half-year
+# (1-6), or this many days from today when that day has already passed.
+GOVERNANCE_MEETING_MONTH_OF_HALF = env_int("GOVERNANCE_MEETING_MONTH_OF_HALF", 3)
+GOVERNANCE_MEETING_DAY = env_int("GOVERNANCE_MEETING_DAY", 15)
+GOVERNANCE_MEETING_LEAD_DAYS = env_int("GOVERNANCE_MEETING_LEAD_DAYS", 14)
+GOVERNANCE_REMINDER_DAYS = [int(d) for d in env_list("GOVERNANCE_REMINDER_DAYS", "14,3")]
+GOVERNANCE_AGREEMENT_WARNING_DAYS = 60
+GOVERNANCE_MIN_ACTIVITIES = 4
 
 LOGGING = {
     "version": 1,
@@ -169,3 +182,5 @@ LOGGING = {
 }
 
 SITE_NAME = _("Gongzhi community portal")
+# Used to build links in emails sent by background tasks.
+SITE_URL = env_str("SITE_URL", "http://localhost:8000")

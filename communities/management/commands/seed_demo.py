@@ -197,6 +197,9 @@ class Command(BaseCommand):
                 if resident.user_id is None and not Resident.objects.filter(user=user).exists():
                     resident.user = user
                     resident.save(update_fields=["user"])
+        from governance.demo import seed_governance
+
+        seed_governance(rng)
         counts = {
             "households": Household.objects.count(),
             "residents": Resident.objects.count(),

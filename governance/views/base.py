@@ -1,0 +1,36 @@
+"""Shared pieces of the governance views."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+from communities.mixins import CommunityMixin
+
+
+class GovernanceMixin(CommunityMixin):
+    """Community pages of the governance app: the office and area staff read them."""
+
+    permission_required = "governance.view_governance"
+    form_takes_community = False
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_manage"] = self.request.user.has_perm(
+            "governance.manage_governance", self.community
+        )
+        return context
+
+
+class ManageMixin(GovernanceMixin):
+    """Pages that change governance records: the secretary (and deputy) only."""
+
+    permission_required = "governance.manage_governance"
+
+
+def apply_validation_error(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError next to the form's fields (or above the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
