@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +17,5 @@ urlpatterns = [
     path("", include("communities.urls")),
     path("", include("governance.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (agreement scans, activity photos) are never served from a public
+# /media/ address: each goes through a view that checks who is asking.
