@@ -258,6 +258,11 @@ def roster_delete(*, obj) -> None:
         raise ValidationError(_("This entrance still has households; remove them first."))
     if isinstance(obj, Household) and obj.residents.exists():
         raise ValidationError(_("This household still has residents; remove them first."))
+    if isinstance(obj, Resident) and obj.posts.exists():
+        # Their posts are the community's record of who served; keep them.
+        raise ValidationError(
+            _("This resident holds or held posts in community bodies and cannot be deleted.")
+        )
     if not isinstance(obj, Building | Compound | Entrance | Household | Resident):
         raise TypeError(f"roster_delete does not delete {type(obj).__name__}")
     obj.delete()

@@ -101,9 +101,17 @@ def board(organisations: list[Organisation]) -> list[Seat]:
     if not n_seat.organisations:
         n_seat.gaps.append(str(_("No community social organisation is registered")))
     seats.append(n_seat)
+    # An organisation fills several seats (the residents' committee sits in 3 and 5): its
+    # own problems are listed once, in the first seat it appears in.
+    seen: set[int] = set()
     for s in seats:
         for organisation in s.organisations:
-            if not getattr(organisation, "current_posts", None):
+            if organisation.pk in seen:
+                continue
+            seen.add(organisation.pk)
+            if not hasattr(organisation, "current_posts"):
+                raise ValueError("board() needs organisations from organisations_with_posts()")
+            if not organisation.current_posts:
                 s.gaps.append(str(_("%(org)s has nobody in post") % {"org": organisation.name}))
             elif not any(p.title in Post.HEAD_TITLES for p in organisation.current_posts):
                 s.gaps.append(str(_("%(org)s has no head") % {"org": organisation.name}))
