@@ -180,8 +180,8 @@ def _paginated(response) -> int:
 # - household_detail:  household + entrance + building, residents + user                = 9
 # - resident_detail:   resident + home + user + verified_by                             = 8
 # - area (subdistrict_a): 1 session, 2 user, 3-5 scope, 6 unread count, 7 count of
-#   communities beneath, 8 the page of communities + subdistrict + district with household/resident/pending
-#   counts as subqueries; no community in the URL                                      = 8
+#   communities beneath, 8 the page of communities + subdistrict + district with
+#   household/resident/pending counts as subqueries; no community in the URL         = 8
 PAGES = {
     "dashboard": Page(
         url=_code("dashboard"),
