@@ -62,6 +62,7 @@ def _links(request) -> list[dict]:
             ]
     if user.is_superuser or scope.is_area_staff:
         links.append({"url": reverse("communities:area"), "label": _("Area overview")})
+        links.append({"url": reverse("governance:area_structure"), "label": _("1351N gaps")})
         links.append({"url": reverse("governance:compliance"), "label": _("Council compliance")})
     if scope.home_community_id or not (office_ids or scope.is_area_staff or user.is_superuser):
         links.append({"url": reverse("communities:me"), "label": _("My home")})

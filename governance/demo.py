@@ -212,6 +212,13 @@ def seed_governance(rng: random.Random) -> None:
     for org in h_orgs.values():
         MemberUnit.objects.get_or_create(council=h_council, organisation=org)
 
+    # What the daily job would have found: last year's missed second half is flagged
+    # (once; a rerun adds nothing).
+    from governance.services import compliance_flag_overdue
+
+    for council_id in (council.pk, h_council.pk):
+        compliance_flag_overdue(council_id=council_id, today=today)
+
 
 def _org(community, kind, name) -> Organisation:
     return Organisation.objects.get_or_create(

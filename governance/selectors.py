@@ -25,18 +25,28 @@ from governance.models import (
 Kind = Organisation.Kind
 
 
-def organisations_with_posts(community: Community, on: dt.date) -> list[Organisation]:
-    """The community's organisations, each with its current posts and their holders."""
+def _organisations_with_posts(on: dt.date) -> QuerySet[Organisation]:
     current_posts = (
         Post.objects.current(on)
         .select_related("user", "resident__user")
         .order_by("title", "start_date")
     )
-    return list(
-        Organisation.objects.filter(community=community, is_active=True)
-        .prefetch_related(Prefetch("posts", queryset=current_posts, to_attr="current_posts"))
-        .order_by("kind", "name")
+    return Organisation.objects.filter(is_active=True).prefetch_related(
+        Prefetch("posts", queryset=current_posts, to_attr="current_posts")
     )
+
+
+def organisations_with_posts(community: Community, on: dt.date) -> list[Organisation]:
+    """The community's organisations, each with its current posts and their holders."""
+    return list(_organisations_with_posts(on).filter(community=community).order_by("kind", "name"))
+
+
+def organisations_by_community(community_ids: list[int], on: dt.date) -> dict[int, list]:
+    """Organisations with current posts for several communities, in two queries."""
+    grouped: dict[int, list] = {cid: [] for cid in community_ids}
+    for organisation in _organisations_with_posts(on).filter(community_id__in=community_ids):
+        grouped[organisation.community_id].append(organisation)
+    return grouped
 
 
 @dataclass

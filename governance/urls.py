@@ -139,4 +139,5 @@ urlpatterns = [
         name="meetings_ics",
     ),
     path("area/compliance/", council.ComplianceRollupView.as_view(), name="compliance"),
+    path("area/structure/", structure.AreaStructureView.as_view(), name="area_structure"),
 ]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, Q, Value, When
 from django.http import HttpResponseRedirect
@@ -24,6 +26,9 @@ from django.views.generic import (
 )
 
 from accounts.validators import mask_mobile
+from communities.models import Community
+from communities.scope import scope_of
+from communities.selectors import subdistricts_of
 from governance import selectors, structure_services
 from governance.forms.structure import COMMUNITY_KINDS, OrganisationForm, PostForm
 from governance.models import Organisation, Post
@@ -256,3 +261,32 @@ class PostEndView(ManageMixin, View):
                 _("The post of %(name)s has been ended as of today.") % {"name": post.holder_name},
             )
         return redirect("governance:organisation_detail", self.community.code, post.organisation_id)
+
+
+class AreaStructureView(LoginRequiredMixin, TemplateView):
+    """Subdistrict and district staff: each community beneath them with its 1351N gaps."""
+
+    template_name = "governance/structure/area_board.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (
+            request.user.is_superuser or scope_of(request.user).is_area_staff
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        communities = (
+            Community.objects.filter(subdistrict__in=subdistricts_of(self.request.user))
+            .select_related("subdistrict")
+            .order_by("subdistrict__name", "name")
+        )
+        page = Paginator(communities, settings.PAGE_SIZE).get_page(self.request.GET.get("page"))
+        grouped = selectors.organisations_by_community([c.pk for c in page], timezone.localdate())
+        rows = []
+        for community in page:
+            seats = selectors.board(grouped[community.pk])
+            rows.append((community, [gap for seat in seats for gap in seat.gaps]))
+        context.update(page_obj=page, rows=rows)
+        return context
