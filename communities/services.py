@@ -261,7 +261,7 @@ def roster_delete(*, obj) -> None:
     if isinstance(obj, Resident) and obj.posts.exists():
         # Their posts are the community's record of who served; keep them.
         raise ValidationError(
-            _("This resident holds or held posts in community bodies and cannot be deleted.")
+            _("This resident holds or held posts in organisations and cannot be deleted.")
         )
     if not isinstance(obj, Building | Compound | Entrance | Household | Resident):
         raise TypeError(f"roster_delete does not delete {type(obj).__name__}")

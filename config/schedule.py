@@ -21,7 +21,10 @@ SCHEDULE = {
     "flag-overdue-compliance": (
         "governance.tasks.flag_overdue_compliance",
         {"minute": "30", "hour": "6"},
-        _("Every morning at 06:30, flag half-years without a meeting and thin years."),
+        _(
+            "Every morning at 06:30, flag half-years without a meeting and years with too few "
+            "activities."
+        ),
     ),
     "deliver-pending-notifications": (
         "notifications.tasks.deliver_pending",

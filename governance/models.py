@@ -173,7 +173,7 @@ class Post(models.Model):
 
     def clean(self) -> None:
         if bool(self.user_id) == bool(self.resident_id):
-            raise ValidationError(_("Choose either an account or a resident, not both."))
+            raise ValidationError(_("A post is held by exactly one account or one resident."))
         if self.end_date and self.start_date and self.end_date < self.start_date:
             raise ValidationError(
                 {"end_date": _("The end date must not be before the start date.")}
@@ -545,7 +545,7 @@ class ComplianceFlag(models.Model):
 
     class Kind(models.TextChoices):
         MEETING_MISSED = "meeting_missed", _("No joint meeting held in the half-year")
-        TOO_FEW_ACTIVITIES = "too_few_activities", _("Fewer than four joint activities")
+        TOO_FEW_ACTIVITIES = "too_few_activities", _("Too few joint activities in the year")
 
     council = models.ForeignKey(
         CoordinationCouncil,

@@ -75,7 +75,8 @@ def board(organisations: list[Organisation]) -> list[Seat]:
             if not by_kind.get(kind):
                 result.gaps.append(
                     str(
-                        _("No %(body)s among the %(group)s") % {"body": label[kind], "group": group}
+                        _("Missing from the %(group)s: %(body)s")
+                        % {"body": label[kind], "group": group}
                     )
                 )
         return result

@@ -56,7 +56,7 @@ def post_assign(
 ) -> Post:
     """Appoint a person (an account, or a resident of the community without one) to a post."""
     if (user is None) == (resident is None):
-        raise ValidationError(_("Choose either an account or a resident, not both."))
+        raise ValidationError(_("A post is held by exactly one account or one resident."))
     if (
         resident is not None
         and not Resident.objects.for_community(organisation.community)

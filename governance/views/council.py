@@ -150,7 +150,12 @@ class CouncilView(GovernanceMixin, TemplateView):
 
 class CouncilSetupView(ManageMixin, FormPageMixin, FormView):
     form_class = CouncilForm
-    title = _("Set up the coordination council")
+
+    @property
+    def title(self) -> str:
+        if CoordinationCouncil.objects.filter(community=self.community).exists():
+            return _("Edit the coordination council")
+        return _("Set up the coordination council")
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
