@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from governance.compliance import half_year_of
 from governance.models import (
     ActivityPhoto,
     Agreement,
@@ -87,6 +88,15 @@ class MeetingForm(CrispyMixin, forms.ModelForm):
         model = JointMeeting
         fields = ["planned_date", "location", "agenda"]
         widgets = {"planned_date": DATE, "agenda": forms.Textarea(attrs={"rows": 5})}
+
+    def clean(self):
+        cleaned = super().clean()
+        day = cleaned.get("planned_date")
+        if day:
+            # The meeting belongs to the half-year of its date; whether that half-year is
+            # free is the service's (and the database's) call.
+            self.instance.year, self.instance.half = half_year_of(day)
+        return cleaned
 
 
 class MeetingHoldForm(CrispyMixin, forms.Form):

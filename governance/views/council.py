@@ -372,6 +372,11 @@ class MeetingCancelView(MeetingObjectMixin, CouncilManageMixin, FormPageMixin, F
     form_class = MeetingCancelForm
     title = _("Cancel the meeting")
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["meeting"] = self.get_meeting()
+        return context
+
     def form_valid(self, form):
         meeting = self.get_meeting()
         try:
