@@ -6,6 +6,7 @@ Asia/Shanghai) and the member units must run at least four joint activities a ye
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 
@@ -46,12 +47,8 @@ def default_meeting_date(
     year, half = half_year_of(today)
     first, last = half_year_bounds(year, half)
     month = first.month + min(max(month_of_half, 1), 6) - 1
-    for candidate_day in (day, 28):
-        try:
-            target = dt.date(year, month, candidate_day)
-            break
-        except ValueError:
-            continue
+    # A day the month doesn't have (31 April) becomes the month's last day.
+    target = dt.date(year, month, min(max(day, 1), calendar.monthrange(year, month)[1]))
     if target >= today:
         return target
     return min(today + dt.timedelta(days=lead_days), last)

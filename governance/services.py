@@ -241,13 +241,14 @@ def compliance_flag_overdue(*, council_id: int, today: dt.date) -> list[Complian
         periods = [(today.year - 1, 1), (today.year - 1, 2), (today.year, 1), (today.year, 2)]
         for year, half in periods:
             first, last = compliance.half_year_bounds(year, half)
-            if last >= today or last < start or (year, half) in held:
+            # Only a half-year that has ended and that the council existed for in full.
+            if last >= today or first < start or (year, half) in held:
                 continue
             flag = _flag(council, ComplianceFlag.Kind.MEETING_MISSED, year, half)
             if flag:
                 created.append(flag)
         last_year = today.year - 1
-        if dt.date(last_year, 12, 31) >= start:
+        if dt.date(last_year, 1, 1) >= start:
             count = JointActivity.objects.filter(council=council, date__year=last_year).count()
             if count < settings.GOVERNANCE_MIN_ACTIVITIES:
                 flag = _flag(

@@ -44,6 +44,7 @@ class Notification(models.Model):
         db_index=True,
     )
     attempts = models.PositiveSmallIntegerField(_("delivery attempts"), default=0)
+    claimed_at = models.DateTimeField(_("sending started at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
 

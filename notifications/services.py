@@ -6,6 +6,8 @@ import logging
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from kombu.exceptions import KombuError
+from redis.exceptions import RedisError
 
 from notifications.models import Notification
 
@@ -17,7 +19,8 @@ def _queue_delivery(notification_id: int) -> None:
 
     try:
         deliver_notification.delay(notification_id)
-    except Exception:  # the broker is down: the row stays pending for the sweeper
+    except (KombuError, RedisError, OSError):
+        # The broker is down: the row stays pending and the sweeper queues it later.
         logger.warning("Could not queue notification %s; it will be retried", notification_id)
 
 
@@ -34,7 +37,8 @@ def notification_send(
             notification.save()
     except IntegrityError:
         return None
-    transaction.on_commit(lambda: _queue_delivery(notification.pk))
+    # robust: a failure to hand over delivery never undoes or breaks the caller's work.
+    transaction.on_commit(lambda: _queue_delivery(notification.pk), robust=True)
     return notification
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from notifications.models import Notification
@@ -25,7 +25,11 @@ def deliver_notification(self, notification_id: int) -> str:
     """Email one notification; a compare-and-swap makes sure only one worker sends it."""
     claimed = Notification.objects.filter(
         pk=notification_id, delivery=Notification.Delivery.PENDING
-    ).update(delivery=Notification.Delivery.SENDING, attempts=F("attempts") + 1)
+    ).update(
+        delivery=Notification.Delivery.SENDING,
+        attempts=F("attempts") + 1,
+        claimed_at=timezone.now(),
+    )
     if not claimed:
         return "already handled"
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
@@ -54,7 +58,7 @@ def deliver_notification(self, notification_id: int) -> str:
         raise self.retry(
             exc=exc, countdown=min(30 * 2 ** (notification.attempts - 1), 3600)
         ) from exc
-    Notification.objects.filter(pk=notification_id).update(
+    Notification.objects.filter(pk=notification_id, delivery=Notification.Delivery.SENDING).update(
         delivery=Notification.Delivery.SENT, delivered_at=timezone.now(), last_error=""
     )
     return "sent"
@@ -64,11 +68,12 @@ def deliver_notification(self, notification_id: int) -> str:
 def deliver_pending(older_than_seconds: int = 60) -> int:
     """Queue every notification still pending (e.g. stored while Redis was down).
 
-    A row stuck in "sending" for an hour (its worker died) goes back to pending first.
+    A row whose sending started over an hour ago and never finished (its worker died)
+    goes back to pending first; one being sent right now is left alone.
     """
     now = timezone.now()
-    Notification.objects.filter(
-        delivery=Notification.Delivery.SENDING, created_at__lt=now - dt.timedelta(hours=1)
+    Notification.objects.filter(delivery=Notification.Delivery.SENDING).filter(
+        Q(claimed_at__lt=now - dt.timedelta(hours=1)) | Q(claimed_at__isnull=True)
     ).update(delivery=Notification.Delivery.PENDING)
     ids = list(
         Notification.objects.filter(
