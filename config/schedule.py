@@ -8,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 # name: (task, crontab fields, description)
 SCHEDULE = {
+    "ballot-clock": (
+        "deliberation.tasks.run_ballot_clock",
+        {"minute": "*"},
+        _("Every minute, open and close ballots on time and send closing reminders."),
+    ),
     "plan-joint-meetings": (
         "governance.tasks.plan_joint_meetings",
         {"minute": "10", "hour": "6"},

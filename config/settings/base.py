@@ -184,3 +184,4 @@ LOGGING = {
 SITE_NAME = _("Gongzhi community portal")
 # Used to build links in emails sent by background tasks.
 SITE_URL = env_str("SITE_URL", "http://localhost:8000")
+DELIBERATION_REMINDER_HOURS = 24

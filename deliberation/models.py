@@ -1,0 +1,427 @@
+"""Proposals, co-signing and opinions, and ballots whose counts are kept so that a secret
+ballot's choices can never be linked to its voters."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from communities.models import Building, Community, Household, Resident
+from deliberation.rules_tally import Rule
+
+
+class ProposalCategory(models.Model):
+    """The catalogue of proposal topics; admins edit it."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("proposal category")
+        verbose_name_plural = _("proposal categories")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Proposal(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        ON_AGENDA = "on_agenda", _("On the agenda")
+        DECLINED = "declined", _("Declined")
+        IN_DELIBERATION = "in_deliberation", _("In deliberation")
+        VOTING = "voting", _("Voting")
+        PASSED = "passed", _("Passed")
+        REJECTED = "rejected", _("Rejected")
+        IN_IMPLEMENTATION = "in_implementation", _("In implementation")
+        COMPLETED = "completed", _("Completed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("community")
+    )
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"))
+    category = models.ForeignKey(
+        ProposalCategory,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        verbose_name=_("category"),
+    )
+    whole_community = models.BooleanField(
+        _("whole community"),
+        default=True,
+        help_text=_("Untick to limit the proposal to the buildings chosen below."),
+    )
+    buildings = models.ManyToManyField(
+        Building, blank=True, related_name="proposals", verbose_name=_("buildings")
+    )
+    # Raised by a verified resident, a worker, or an organisation recorded by a worker.
+    resident = models.ForeignKey(
+        Resident,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("raised by resident"),
+    )
+    organisation = models.ForeignKey(
+        "governance.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("raised by organisation"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="proposals_created",
+        verbose_name=_("recorded by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    decline_reason = models.CharField(_("reason for declining"), max_length=200, blank=True)
+    agenda_flagged_at = models.DateTimeField(
+        _("reached the co-signing threshold at"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["community", "status"], name="proposal_community_status")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProposalEvent(models.Model):
+    """Every step of a proposal's life: who, when, from which status to which, and why."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="events", verbose_name=_("proposal")
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=Proposal.Status, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Proposal.Status)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    comment = models.CharField(_("comment"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("proposal step")
+        verbose_name_plural = _("proposal steps")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal} → {self.get_to_status_display()}"
+
+
+class CoSign(models.Model):
+    """A verified resident supports (附议) a submitted proposal; once each."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="cosigns", verbose_name=_("proposal")
+    )
+    resident = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="cosigns", verbose_name=_("resident")
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("co-signature")
+        verbose_name_plural = _("co-signatures")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "resident"], name="one_cosign_per_resident")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident} · {self.proposal}"
+
+
+class Opinion(models.Model):
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="opinions", verbose_name=_("proposal")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="opinions",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("opinion"), max_length=1000)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hidden by"),
+    )
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("opinion")
+        verbose_name_plural = _("opinions")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""),
+                name="hidden_opinion_has_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+def new_short_code() -> str:
+    return secrets.token_urlsafe(6)
+
+
+class Ballot(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    class Unit(models.TextChoices):
+        RESIDENT = "resident", _("One vote per resident")
+        HOUSEHOLD = "household", _("One vote per household")
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="ballots", verbose_name=_("proposal")
+    )
+    question = models.CharField(_("question"), max_length=200)
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.SCHEDULED, db_index=True
+    )
+    rule = models.CharField(
+        _("decision rule"),
+        max_length=24,
+        choices=[
+            (Rule.MAJORITY.value, _("Simple majority of votes cast")),
+            (Rule.TWO_THIRDS.value, _("Two-thirds of votes cast")),
+            (Rule.CIVIL_CODE_ORDINARY.value, _("Civil Code Art. 278, ordinary matter")),
+            (Rule.CIVIL_CODE_MAJOR.value, _("Civil Code Art. 278, major matter")),
+        ],
+        default=Rule.MAJORITY.value,
+    )
+    quorum_percent = models.PositiveSmallIntegerField(
+        _("quorum (percent of eligible voters)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    unit = models.CharField(_("voting unit"), max_length=10, choices=Unit, default=Unit.RESIDENT)
+    secret = models.BooleanField(
+        _("secret ballot"),
+        default=True,
+        help_text=_("Secret: nobody can see who chose what. Named: the secretary can."),
+    )
+    short_code = models.CharField(
+        _("short link code"), max_length=12, unique=True, default=new_short_code, editable=False
+    )
+    # The electorate, frozen when the ballot opens.
+    eligible_heads = models.PositiveIntegerField(_("eligible residents"), default=0)
+    eligible_households = models.PositiveIntegerField(_("eligible households"), default=0)
+    eligible_area = models.DecimalField(
+        _("eligible floor area (m²)"), max_digits=12, decimal_places=2, default=0
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="ballots_created",
+        verbose_name=_("created by"),
+    )
+    reminded_at = models.DateTimeField(_("reminders sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        ordering = ["-opens_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="ballot_closes_after_opening"
+            ),
+            # Owners' joint decisions are by household and by name of the owner.
+            models.CheckConstraint(
+                condition=~Q(rule__in=["civil_code_ordinary", "civil_code_major"])
+                | Q(unit="household"),
+                name="civil_code_ballot_by_household",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.question
+
+    def clean(self) -> None:
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("A ballot must close after it opens.")})
+        if Rule(self.rule).is_civil_code:
+            self.unit = self.Unit.HOUSEHOLD
+            if self.quorum_percent:
+                raise ValidationError(
+                    {"quorum_percent": _("Civil Code ballots have their own turnout rule.")}
+                )
+
+    @property
+    def community(self) -> Community:
+        return self.proposal.community
+
+    @property
+    def owners_only(self) -> bool:
+        return Rule(self.rule).is_civil_code
+
+
+class BallotOption(models.Model):
+    ballot = models.ForeignKey(
+        Ballot, on_delete=models.CASCADE, related_name="options", verbose_name=_("ballot")
+    )
+    key = models.SlugField(_("key"), max_length=20)
+    label = models.CharField(_("option"), max_length=100)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    # Running totals. For a secret ballot these are the only record of the choices:
+    # no row per vote exists that could be joined to who took part.
+    heads = models.PositiveIntegerField(_("residents"), default=0)
+    households = models.PositiveIntegerField(_("households"), default=0)
+    area = models.DecimalField(_("floor area (m²)"), max_digits=12, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("ballot option")
+        verbose_name_plural = _("ballot options")
+        ordering = ["ballot", "sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "key"], name="uniq_option_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Participation(models.Model):
+    """That someone took part in a ballot (never what they chose, for a secret ballot).
+
+    ``voter_key`` is the resident (one vote per resident) or the household (one vote per
+    household): the unique index on (ballot, voter_key) is what makes it one vote each,
+    even when two votes for one household arrive at the same moment.
+    """
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Online")
+        PAPER = "paper", _("Paper, entered by a worker")
+
+    ballot = models.ForeignKey(
+        Ballot, on_delete=models.CASCADE, related_name="participations", verbose_name=_("ballot")
+    )
+    voter_key = models.CharField(_("voter"), max_length=30)
+    resident = models.ForeignKey(
+        Resident,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        verbose_name=_("resident"),
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        verbose_name=_("household"),
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "voter_key"], name="one_vote_per_voter")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ballot} · {self.voter_key}"
+
+
+class NamedChoice(models.Model):
+    """What a voter chose, kept only for a named ballot."""
+
+    participation = models.OneToOneField(
+        Participation,
+        on_delete=models.CASCADE,
+        related_name="named_choice",
+        verbose_name=_("participation"),
+    )
+    option = models.ForeignKey(
+        BallotOption,
+        on_delete=models.PROTECT,
+        related_name="named_choices",
+        verbose_name=_("option"),
+    )
+
+    class Meta:
+        verbose_name = _("named choice")
+        verbose_name_plural = _("named choices")
+
+    def __str__(self) -> str:
+        return f"{self.participation} → {self.option}"
+
+
+class BallotResult(models.Model):
+    """The outcome, computed once at close and never changed afterwards."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ballot = models.OneToOneField(
+        Ballot, on_delete=models.PROTECT, related_name="result", verbose_name=_("ballot")
+    )
+    computed_at = models.DateTimeField(_("computed at"), auto_now_add=True)
+    passed = models.BooleanField(_("passed"))
+    winner = models.CharField(_("winning option"), max_length=20, blank=True)
+    counts = models.JSONField(_("counts"))
+    checks = models.JSONField(_("thresholds"))
+    electorate = models.JSONField(_("electorate"))
+
+    class Meta:
+        verbose_name = _("ballot result")
+        verbose_name_plural = _("ballot results")
+
+    def __str__(self) -> str:
+        return f"{self.ballot}: {'✔' if self.passed else '✘'}"
+
+    def save(self, *args, **kwargs):
+        # Frozen at close: an existing result is never rewritten.
+        if not self._state.adding:
+            raise ValidationError(_("A ballot's result cannot be changed once recorded."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("A ballot's result cannot be deleted."))
