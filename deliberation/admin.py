@@ -5,12 +5,21 @@ from deliberation.models import (
     BallotOption,
     BallotResult,
     CoSign,
+    DeliberationSettings,
+    Hall,
+    Milestone,
     NamedChoice,
     Opinion,
     Participation,
+    Project,
+    ProjectPhoto,
     Proposal,
     ProposalCategory,
     ProposalEvent,
+    ProposalPhoto,
+    Representative,
+    Session,
+    SessionPhoto,
 )
 
 
@@ -141,3 +150,88 @@ class BallotResultAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(DeliberationSettings)
+class DeliberationSettingsAdmin(admin.ModelAdmin):
+    list_display = ("community", "cosign_threshold")
+    search_fields = ("community__name",)
+    autocomplete_fields = ("community",)
+
+
+@admin.register(ProposalPhoto)
+class ProposalPhotoAdmin(admin.ModelAdmin):
+    list_display = ("proposal", "caption")
+    search_fields = ("proposal__title", "caption")
+    autocomplete_fields = ("proposal",)
+
+
+@admin.register(Hall)
+class HallAdmin(admin.ModelAdmin):
+    list_display = ("name", "community", "kind", "usual_place", "is_active")
+    list_filter = ("kind", "is_active", "community")
+    search_fields = ("name", "usual_place")
+    autocomplete_fields = ("community",)
+
+
+@admin.register(Representative)
+class RepresentativeAdmin(admin.ModelAdmin):
+    list_display = ("resident", "community", "elected_on", "term_ends_on")
+    list_filter = ("community",)
+    search_fields = ("resident__name",)
+    autocomplete_fields = ("community", "resident")
+
+
+class SessionPhotoInline(admin.TabularInline):
+    model = SessionPhoto
+    extra = 0
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ("starts_at", "place", "community", "hall", "host")
+    list_filter = ("community", "hall")
+    search_fields = ("place", "minutes")
+    autocomplete_fields = ("community", "hall", "building", "host", "agenda", "attendees")
+    date_hierarchy = "starts_at"
+    inlines = [SessionPhotoInline]
+
+
+@admin.register(SessionPhoto)
+class SessionPhotoAdmin(admin.ModelAdmin):
+    list_display = ("session", "caption")
+    search_fields = ("caption",)
+    autocomplete_fields = ("session",)
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+class ProjectPhotoInline(admin.TabularInline):
+    model = ProjectPhoto
+    extra = 0
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ("title", "community", "status", "progress", "budget", "completed_on")
+    list_filter = ("status", "community")
+    search_fields = ("title", "funding_source")
+    autocomplete_fields = ("proposal", "community", "organisation")
+    inlines = [MilestoneInline, ProjectPhotoInline]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ("title", "project", "due_on", "done_on")
+    search_fields = ("title", "project__title")
+    autocomplete_fields = ("project",)
+
+
+@admin.register(ProjectPhoto)
+class ProjectPhotoAdmin(admin.ModelAdmin):
+    list_display = ("project", "caption")
+    search_fields = ("caption", "project__title")
+    autocomplete_fields = ("project",)

@@ -425,3 +425,256 @@ class BallotResult(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("A ballot's result cannot be deleted."))
+
+
+class DeliberationSettings(models.Model):
+    """Per-community settings of deliberation."""
+
+    community = models.OneToOneField(
+        Community,
+        on_delete=models.CASCADE,
+        related_name="deliberation_settings",
+        verbose_name=_("community"),
+    )
+    cosign_threshold = models.PositiveSmallIntegerField(
+        _("co-signatures to flag a proposal for the agenda"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(10000)],
+    )
+
+    class Meta:
+        verbose_name = _("deliberation settings")
+        verbose_name_plural = _("deliberation settings")
+
+    def __str__(self) -> str:
+        return str(self.community)
+
+
+def photo_upload_to(instance, filename: str) -> str:
+    from django.utils import timezone
+
+    return f"deliberation/{timezone.localdate():%Y/%m}/{filename}"
+
+
+class ProposalPhoto(models.Model):
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="photos", verbose_name=_("proposal")
+    )
+    image = models.ImageField(_("photo"), upload_to=photo_upload_to)
+    caption = models.CharField(_("caption"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("proposal photo")
+        verbose_name_plural = _("proposal photos")
+
+    def __str__(self) -> str:
+        return self.caption or self.image.name
+
+
+class Hall(models.Model):
+    """A deliberation hall: the office's room, or a mobile hall that goes to the doorstep."""
+
+    class Kind(models.TextChoices):
+        FIXED = "fixed", _("Fixed hall")
+        MOBILE = "mobile", _("Mobile hall")
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="halls", verbose_name=_("community")
+    )
+    name = models.CharField(_("name"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.MOBILE)
+    usual_place = models.CharField(_("usual place"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("deliberation hall")
+        verbose_name_plural = _("deliberation halls")
+        ordering = ["community", "name"]
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="uniq_hall_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Representative(models.Model):
+    """An elected deliberation representative (议事代表) for a term."""
+
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.CASCADE,
+        related_name="representatives",
+        verbose_name=_("community"),
+    )
+    resident = models.ForeignKey(
+        Resident,
+        on_delete=models.CASCADE,
+        related_name="representative_terms",
+        verbose_name=_("resident"),
+    )
+    elected_on = models.DateField(_("elected on"))
+    term_ends_on = models.DateField(_("term ends on"))
+
+    class Meta:
+        verbose_name = _("deliberation representative")
+        verbose_name_plural = _("deliberation representatives")
+        ordering = ["community", "-elected_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_ends_on__gt=models.F("elected_on")),
+                name="representative_term_ordered",
+            ),
+            models.UniqueConstraint(
+                fields=["resident", "elected_on"], name="uniq_representative_term"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.resident.name
+
+
+class Session(models.Model):
+    """A deliberation meeting, often under a building or in a garden pavilion."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("community")
+    )
+    hall = models.ForeignKey(
+        Hall,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("hall"),
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    place = models.CharField(
+        _("place"), max_length=100, help_text=_("In words, e.g. 5号楼下 or 绿地凉亭.")
+    )
+    building = models.ForeignKey(
+        Building,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("building"),
+    )
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="hosted_sessions",
+        verbose_name=_("host"),
+    )
+    agenda = models.ManyToManyField(
+        Proposal, blank=True, related_name="sessions", verbose_name=_("proposals on the agenda")
+    )
+    minutes = models.TextField(_("minutes"), blank=True)
+    attendees = models.ManyToManyField(
+        Resident, blank=True, related_name="sessions_attended", verbose_name=_("attendance")
+    )
+
+    class Meta:
+        verbose_name = _("deliberation session")
+        verbose_name_plural = _("deliberation sessions")
+        ordering = ["-starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d} {self.place}"
+
+
+class SessionPhoto(models.Model):
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="photos", verbose_name=_("session")
+    )
+    image = models.ImageField(_("photo"), upload_to=photo_upload_to)
+    caption = models.CharField(_("caption"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("session photo")
+        verbose_name_plural = _("session photos")
+
+    def __str__(self) -> str:
+        return self.caption or self.image.name
+
+
+class Project(models.Model):
+    """A practical project (实事项目) that a passed proposal became."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        UNDER_WAY = "under_way", _("Under way")
+        COMPLETED = "completed", _("Completed")
+
+    proposal = models.OneToOneField(
+        Proposal, on_delete=models.PROTECT, related_name="project", verbose_name=_("proposal")
+    )
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="projects", verbose_name=_("community")
+    )
+    title = models.CharField(_("title"), max_length=120)
+    organisation = models.ForeignKey(
+        "governance.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("responsible organisation"),
+    )
+    budget = models.DecimalField(
+        _("budget (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    funding_source = models.CharField(_("funding source"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PLANNED)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("practical project")
+        verbose_name_plural = _("practical projects")
+        ordering = ["-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="project_progress_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(completed_on__isnull=False, progress=100),
+                name="completed_project_has_date_and_full_progress",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Milestone(models.Model):
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("project")
+    )
+    title = models.CharField(_("milestone"), max_length=120)
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["due_on"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProjectPhoto(models.Model):
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="photos", verbose_name=_("project")
+    )
+    image = models.ImageField(_("photo"), upload_to=photo_upload_to)
+    caption = models.CharField(_("caption"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("project photo")
+        verbose_name_plural = _("project photos")
+
+    def __str__(self) -> str:
+        return self.caption or self.image.name
