@@ -47,6 +47,9 @@ def _links(request) -> list[dict]:
         ]
         if user.is_superuser or roles & OFFICE_ROLES or scope.is_area_staff:
             links.append({"url": reverse("governance:board", args=[c]), "label": _("Governance")})
+            links.append(
+                {"url": reverse("deliberation:proposal_list", args=[c]), "label": _("Deliberation")}
+            )
         if user.is_superuser or roles & OFFICE_ROLES:
             links += [
                 {
@@ -64,8 +67,18 @@ def _links(request) -> list[dict]:
         links.append({"url": reverse("communities:area"), "label": _("Area overview")})
         links.append({"url": reverse("governance:area_structure"), "label": _("1351N gaps")})
         links.append({"url": reverse("governance:compliance"), "label": _("Council compliance")})
+        links.append(
+            {"url": reverse("deliberation:area_projects"), "label": _("Practical projects")}
+        )
     if scope.home_community_id or not (office_ids or scope.is_area_staff or user.is_superuser):
         links.append({"url": reverse("communities:me"), "label": _("My home")})
+    if scope.home_verified and community is None:
+        links.append(
+            {
+                "url": reverse("deliberation:proposal_list", args=[scope.home_community_code]),
+                "label": _("Proposals and votes"),
+            }
+        )
     if user.is_staff:
         links.append({"url": reverse("admin:index"), "label": _("Admin")})
     return links

@@ -16,6 +16,7 @@ class UserScope:
     subdistrict_ids: frozenset[int] = frozenset()
     district_ids: frozenset[int] = frozenset()
     home_community_id: int | None = None
+    home_community_code: str = ""
     home_verified: bool = False
 
     def roles_in(self, community_id: int) -> frozenset[str]:
@@ -64,7 +65,11 @@ def scope_of(user) -> UserScope:
             districts.add(dist_id)
     home = (
         Resident.objects.filter(user=user)
-        .values_list("household__entrance__building__community_id", "verification_status")
+        .values_list(
+            "household__entrance__building__community_id",
+            "verification_status",
+            "household__entrance__building__community__code",
+        )
         .first()
     )
     scope = UserScope(
@@ -72,6 +77,7 @@ def scope_of(user) -> UserScope:
         subdistrict_ids=frozenset(subdistricts),
         district_ids=frozenset(districts),
         home_community_id=home[0] if home else None,
+        home_community_code=home[2] if home else "",
         home_verified=bool(home and home[1] == "verified"),
     )
     user._gongzhi_scope = scope

@@ -83,11 +83,24 @@ class ResidentHomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["resident"] = (
+        resident = (
             Resident.objects.filter(user=self.request.user)
             .select_related("household__entrance__building__community__subdistrict")
             .first()
         )
+        context["resident"] = resident
+        if resident is not None and resident.is_verified:
+            from deliberation.models import Ballot
+
+            # Open votes of the resident's community, newest first (one query).
+            context["open_ballots"] = list(
+                Ballot.objects.filter(
+                    status=Ballot.Status.OPEN,
+                    proposal__community=resident.household.entrance.building.community_id,
+                )
+                .select_related("proposal")
+                .order_by("closes_at")[:5]
+            )
         return context
 
 
