@@ -205,6 +205,7 @@ class Ballot(models.Model):
         SCHEDULED = "scheduled", _("Scheduled")
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
+        CANCELLED = "cancelled", _("Cancelled (the proposal was withdrawn or declined)")
 
     class Unit(models.TextChoices):
         RESIDENT = "resident", _("One vote per resident")

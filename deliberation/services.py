@@ -9,8 +9,8 @@ from fractions import Fraction
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, Count, F, PositiveIntegerField, Q, Sum, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,17 +74,20 @@ def cosign_add(*, proposal: Proposal, resident: Resident, threshold: int) -> boo
     """
     if not resident.is_verified or resident.community.pk != proposal.community_id:
         raise ValidationError(_("Only verified residents of this community can co-sign."))
-    if proposal.status != S.SUBMITTED:
-        raise ValidationError(_("Only a submitted proposal can be co-signed."))
-    try:
-        with transaction.atomic():
-            CoSign.objects.create(proposal=proposal, resident=resident)
-    except IntegrityError:
-        return False
-    if threshold and proposal.cosigns.count() >= threshold:
-        Proposal.objects.filter(pk=proposal.pk, agenda_flagged_at__isnull=True).update(
-            agenda_flagged_at=timezone.now()
-        )
+    with transaction.atomic():
+        # The lock makes the status check and the threshold count exact.
+        current = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if current.status != S.SUBMITTED:
+            raise ValidationError(_("Only a submitted proposal can be co-signed."))
+        try:
+            with transaction.atomic():
+                CoSign.objects.create(proposal=current, resident=resident)
+        except IntegrityError:
+            return False
+        if threshold and current.cosigns.count() >= threshold:
+            Proposal.objects.filter(pk=current.pk, agenda_flagged_at__isnull=True).update(
+                agenda_flagged_at=timezone.now()
+            )
     return True
 
 
@@ -121,6 +124,11 @@ def ballot_open(*, ballot_id: int, now: dt.datetime) -> bool:
     with transaction.atomic():
         ballot = Ballot.objects.select_for_update().select_related("proposal").get(pk=ballot_id)
         if ballot.status != Ballot.Status.SCHEDULED or ballot.opens_at > now:
+            return False
+        if ballot.proposal.status not in (S.IN_DELIBERATION, S.VOTING):
+            # Withdrawn or declined in the meantime: the vote never opens.
+            ballot.status = Ballot.Status.CANCELLED
+            ballot.save(update_fields=["status"])
             return False
         electorate = electorate_of(ballot)
         ballot.status = Ballot.Status.OPEN
@@ -175,8 +183,6 @@ def ballot_cast(
     also by name (named ballot). A second vote by the same voter — or household — is
     refused by the database, however the two arrive."""
     now = now or timezone.now()
-    if ballot.status != Ballot.Status.OPEN or not (ballot.opens_at <= now < ballot.closes_at):
-        raise ValidationError(_("This ballot is not open for voting."))
     problem = voter_problem(ballot, resident)
     if problem:
         raise ValidationError(problem)
@@ -186,6 +192,12 @@ def ballot_cast(
     by_household = ballot.unit == Ballot.Unit.HOUSEHOLD
     try:
         with transaction.atomic():
+            # Read the ballot's status under a shared lock: votes proceed side by side,
+            # but closing (an UPDATE of this row) waits until they are committed, so no
+            # vote lands after the result is frozen.
+            status, opens_at, closes_at = _ballot_state_for_share(ballot.pk)
+            if status != Ballot.Status.OPEN or not (opens_at <= now < closes_at):
+                raise ValidationError(_("This ballot is not open for voting."))
             participation = Participation.objects.create(
                 ballot=ballot,
                 voter_key=voter_key(ballot, resident),
@@ -194,10 +206,25 @@ def ballot_cast(
                 channel=channel,
                 recorded_by=recorded_by,
             )
-            BallotOption.objects.filter(pk=option.pk).update(
-                heads=F("heads") + 1,
-                households=F("households") + (1 if by_household else 0),
-                area=F("area") + (resident.household.floor_area if by_household else 0),
+            # Every option row of the ballot is written by the same statement, so the
+            # rows' transaction ids can't tell which option this voter chose.
+            chosen = Q(pk=option.pk)
+            area = resident.household.floor_area if by_household else Decimal("0")
+            counter = PositiveIntegerField()
+            BallotOption.objects.filter(ballot=ballot).update(
+                heads=Case(
+                    When(chosen, then=F("heads") + 1), default=F("heads"), output_field=counter
+                ),
+                households=Case(
+                    When(chosen, then=F("households") + (1 if by_household else 0)),
+                    default=F("households"),
+                    output_field=counter,
+                ),
+                area=Case(
+                    When(chosen, then=F("area") + area),
+                    default=F("area"),
+                    output_field=BallotOption._meta.get_field("area"),
+                ),
             )
             if not ballot.secret:
                 NamedChoice.objects.create(participation=participation, option=option)
@@ -206,6 +233,24 @@ def ballot_cast(
             raise ValidationError(_("Your household has already voted in this ballot.")) from None
         raise ValidationError(_("You have already voted in this ballot.")) from None
     return participation
+
+
+def _ballot_state_for_share(ballot_id: int) -> tuple:
+    """(status, opens_at, closes_at) read under FOR SHARE on PostgreSQL."""
+    if connection.vendor == "postgresql":
+        table = Ballot._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT status, opens_at, closes_at FROM {table} WHERE id = %s FOR SHARE",
+                [ballot_id],
+            )
+            status, opens_at, closes_at = cursor.fetchone()
+        # Raw rows come back in UTC; make them aware like the ORM's.
+        if timezone.is_naive(opens_at):
+            opens_at = timezone.make_aware(opens_at, dt.UTC)
+            closes_at = timezone.make_aware(closes_at, dt.UTC)
+        return status, opens_at, closes_at
+    return Ballot.objects.filter(pk=ballot_id).values_list("status", "opens_at", "closes_at").get()
 
 
 def tally(ballot: Ballot) -> tuple:
@@ -376,9 +421,17 @@ def ballot_create(
         created_by=by,
     )
     ballot.full_clean()
+    keys = [key for key, _label in options]
+    if len(set(keys)) != len(keys):
+        raise ValidationError({"options": _("Each option must be different.")})
     ballot.save()
     for index, (key, label) in enumerate(options):
-        BallotOption.objects.create(ballot=ballot, key=key, label=label, sort_order=index)
+        option = BallotOption(ballot=ballot, key=key, label=label, sort_order=index)
+        try:
+            option.full_clean(exclude=["ballot"])
+        except ValidationError as exc:
+            raise ValidationError({"options": exc.messages}) from None
+        option.save()
     return ballot
 
 
