@@ -93,7 +93,7 @@ class Proposal(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
     )
-    decline_reason = models.CharField(_("reason for declining"), max_length=200, blank=True)
+    decline_reason = models.CharField(_("reason for declining"), max_length=300, blank=True)
     agenda_flagged_at = models.DateTimeField(
         _("reached the co-signing threshold at"), null=True, blank=True
     )

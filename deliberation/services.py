@@ -49,18 +49,20 @@ def proposal_step(
             )
         if to_status in lifecycle.NEEDS_COMMENT and not comment:
             raise ValidationError({"comment": _("Please give a reason.")})
+        if len(comment) > 300:
+            raise ValidationError({"comment": _("Please keep it under 300 characters.")})
         event = ProposalEvent(
             proposal=proposal,
             from_status=proposal.status,
             to_status=to_status,
             by=by,
-            comment=comment[:300],
+            comment=comment,
         )
         proposal.status = to_status
         if to_status == S.SUBMITTED:
             proposal.submitted_at = timezone.now()
         if to_status == S.DECLINED:
-            proposal.decline_reason = comment[:200]
+            proposal.decline_reason = comment
         proposal.save()
         event.save()
     return proposal
