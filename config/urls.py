@@ -16,6 +16,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("", include("communities.urls")),
     path("", include("governance.urls")),
+    path("", include("deliberation.urls")),
 ]
 # Uploaded files (agreement scans, activity photos) are never served from a public
 # /media/ address: each goes through a view that checks who is asking.

@@ -200,6 +200,9 @@ class Command(BaseCommand):
         from governance.demo import seed_governance
 
         seed_governance(rng)
+        from deliberation.demo import seed_deliberation
+
+        seed_deliberation(rng)
         counts = {
             "households": Household.objects.count(),
             "residents": Resident.objects.count(),
