@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communities.models import Building, Community, Household, Resident
 from deliberation.rules_tally import Rule
@@ -202,10 +203,10 @@ def new_short_code() -> str:
 
 class Ballot(models.Model):
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", _("Scheduled")
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
-        CANCELLED = "cancelled", _("Cancelled (the proposal was withdrawn or declined)")
+        SCHEDULED = "scheduled", pgettext_lazy("ballot status", "Scheduled")
+        OPEN = "open", pgettext_lazy("ballot status", "Open")
+        CLOSED = "closed", pgettext_lazy("ballot status", "Closed")
+        CANCELLED = "cancelled", pgettext_lazy("ballot status", "Cancelled")
 
     class Unit(models.TextChoices):
         RESIDENT = "resident", _("One vote per resident")
@@ -267,6 +268,12 @@ class Ballot(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(closes_at__gt=models.F("opens_at")), name="ballot_closes_after_opening"
+            ),
+            # A proposal is decided by one ballot at a time.
+            models.UniqueConstraint(
+                fields=["proposal"],
+                condition=Q(status__in=["scheduled", "open"]),
+                name="one_live_ballot_per_proposal",
             ),
             # Owners' joint decisions are by household and by name of the owner.
             models.CheckConstraint(

@@ -315,7 +315,7 @@ def ballot_close(*, ballot_id: int, now: dt.datetime) -> BallotResult | None:
                 "area": str(electorate.area),
             },
         )
-        proposal = ballot.proposal
+        proposal = Proposal.objects.select_for_update().get(pk=ballot.proposal_id)
         if proposal.status == S.VOTING:
             to_status = S.PASSED if outcome.passed else S.REJECTED
             ProposalEvent.objects.create(
@@ -407,8 +407,11 @@ def ballot_create(
     by,
 ) -> Ballot:
     """Schedule a ballot on a proposal in deliberation, with its options."""
-    if proposal.status not in (S.IN_DELIBERATION, S.VOTING):
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != S.IN_DELIBERATION:
         raise ValidationError(_("Only a proposal in deliberation can be put to a vote."))
+    if proposal.ballots.filter(status__in=[Ballot.Status.SCHEDULED, Ballot.Status.OPEN]).exists():
+        raise ValidationError(_("This proposal already has a ballot scheduled or open."))
     if len(options) < 2:
         raise ValidationError(_("A ballot needs at least two options."))
     ballot = Ballot(
