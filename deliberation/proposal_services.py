@@ -225,3 +225,10 @@ def photo_add(*, proposal: Proposal, image, caption: str = "") -> ProposalPhoto:
     photo.full_clean()
     photo.save()
     return photo
+
+
+@transaction.atomic
+def settings_save(*, settings_row) -> None:
+    """Save a community's deliberation settings (the co-signing threshold)."""
+    settings_row.full_clean()
+    settings_row.save()

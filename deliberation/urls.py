@@ -19,6 +19,12 @@ urlpatterns = [
     ),
     path(c + "proposals/<int:pk>/cosign/", proposals.CoSignView.as_view(), name="proposal_cosign"),
     path(
+        c + "proposals/<int:pk>/cosign/paper/",
+        proposals.PaperCoSignView.as_view(),
+        name="proposal_paper_cosign",
+    ),
+    path(c + "deliberation/settings/", proposals.SettingsView.as_view(), name="settings"),
+    path(
         c + "proposals/<int:pk>/opinions/",
         proposals.OpinionCreateView.as_view(),
         name="opinion_create",

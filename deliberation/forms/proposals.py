@@ -10,7 +10,13 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Building, Community, Resident
-from deliberation.models import Opinion, Proposal, ProposalCategory, ProposalPhoto
+from deliberation.models import (
+    DeliberationSettings,
+    Opinion,
+    Proposal,
+    ProposalCategory,
+    ProposalPhoto,
+)
 from governance.models import Organisation
 
 
@@ -140,3 +146,14 @@ class ProposalPhotoForm(CrispyMixin, forms.ModelForm):
         if image and image.size > settings.PHOTO_MAX_BYTES:
             raise forms.ValidationError(_("The photo is larger than 5 MB."))
         return image
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = DeliberationSettings
+        fields = ["cosign_threshold"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save"), css_class="btn-lg"))

@@ -15,14 +15,17 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
+from communities.models import Resident
 from communities.scope import scope_of
 from deliberation import lifecycle, proposal_services, services
 from deliberation.filters import ProposalFilter
+from deliberation.forms.ballots import ResidentSearchForm
 from deliberation.forms.proposals import (
     OpinionForm,
     OpinionHideForm,
     ProposalForm,
     ProposalPhotoForm,
+    SettingsForm,
     StepForm,
 )
 from deliberation.models import (
@@ -32,6 +35,8 @@ from deliberation.models import (
     ProposalPhoto,
 )
 from deliberation.views.base import DeliberationMixin, apply_validation_error
+
+SEARCH_LIMIT = 30
 
 S = Proposal.Status
 
@@ -525,3 +530,98 @@ class ProposalPhotoView(ProposalAccessMixin, TemplateView):
             return FileResponse(photo.image.open("rb"))
         except FileNotFoundError:
             raise Http404 from None
+
+
+class PaperCoSignView(ProposalObjectMixin, TemplateView):
+    """The office records a co-signature a resident gave on paper or in person."""
+
+    template_name = "deliberation/proposals/paper_cosign.html"
+    permission_required = "deliberation.manage"
+
+    def residents(self):
+        return (
+            Resident.objects.for_community(self.community)
+            .verified()
+            .select_related("household__entrance__building")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        proposal = self.get_proposal()
+        search = ResidentSearchForm(self.request.GET)
+        query = search.cleaned_data.get("q", "").strip() if search.is_valid() else ""
+        found = []
+        if query:
+            found = list(
+                self.residents()
+                .filter(Q(name__icontains=query) | Q(household__room__icontains=query))
+                .order_by(*Resident._meta.ordering)[:SEARCH_LIMIT]
+            )
+        signed = set(
+            proposal.cosigns.filter(resident__in=found).values_list("resident_id", flat=True)
+        )
+        context.update(
+            proposal=proposal,
+            search=search,
+            query=query,
+            found=[(r, r.pk in signed) for r in found],
+            search_limit=SEARCH_LIMIT,
+            threshold=cosign_threshold(self.community),
+            count=proposal.cosigns.count(),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        proposal = self.get_proposal()
+        resident = get_object_or_404(self.residents(), pk=request.POST.get("resident") or 0)
+        try:
+            added = services.cosign_add(
+                proposal=proposal, resident=resident, threshold=cosign_threshold(self.community)
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            if added:
+                messages.success(
+                    request,
+                    _("The co-signature of %(name)s has been recorded.") % {"name": resident.name},
+                )
+            else:
+                messages.info(
+                    request, _("%(name)s has already co-signed.") % {"name": resident.name}
+                )
+        return redirect(
+            reverse("deliberation:proposal_paper_cosign", args=[self.community.code, proposal.pk])
+        )
+
+
+class SettingsView(DeliberationMixin, FormView):
+    """The office sets how many co-signatures flag a proposal for the agenda."""
+
+    permission_required = "deliberation.manage"
+    template_name = "communities/form.html"
+    form_class = SettingsForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = DeliberationSettings.objects.filter(
+            community=self.community
+        ).first() or DeliberationSettings(
+            community=self.community, cosign_threshold=DEFAULT_COSIGN_THRESHOLD
+        )
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Deliberation settings")
+        return context
+
+    def form_valid(self, form):
+        settings_row = form.save(commit=False)
+        try:
+            proposal_services.settings_save(settings_row=settings_row)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The settings have been saved."))
+        return redirect("deliberation:proposal_list", self.community.code)

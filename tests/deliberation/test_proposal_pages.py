@@ -167,6 +167,8 @@ EXPECTED = {
     "deliberation:opinion_hide":      (LOGIN, 403,  404,  302,   302,  404,  403,   403,  302),
     "deliberation:proposal_photo_upload": (LOGIN, 200, 404, 200, 200,  404,  403,   403,  200),
     "deliberation:proposal_photo":    (LOGIN, 200,  404,  200,   200,  404,  403,   200,  200),
+    "deliberation:proposal_paper_cosign": (LOGIN, 403, 404, 200, 200,  404,  403,   403,  200),
+    "deliberation:settings":          (LOGIN, 403,  404,  200,   200,  404,  403,   403,  200),
 }
 # fmt: on
 
@@ -200,7 +202,11 @@ def place(world, own_proposal):
 
 
 def _path(name: str, place) -> str:
-    if name == "deliberation:proposal_list" or name == "deliberation:proposal_create":
+    if name in (
+        "deliberation:proposal_list",
+        "deliberation:proposal_create",
+        "deliberation:settings",
+    ):
         return reverse(name, args=["a"])
     if name == "deliberation:opinion_hide":
         return reverse(name, args=["a", place["opinion"].pk])
