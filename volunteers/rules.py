@@ -1,0 +1,29 @@
+"""Volunteer permissions, checked against a community (or an object with one)."""
+
+import rules
+
+from communities.rules import (
+    community_of,
+    is_area_staff_over,
+    is_office_staff_of,
+    is_superuser,
+    is_verified_resident_of,
+)
+from communities.scope import scope_of
+
+
+@rules.predicate
+def is_team_leader_in(user, obj) -> bool:
+    community = community_of(obj)
+    return community is not None and "team_leader" in scope_of(user).roles_in(community.pk)
+
+
+rules.add_perm(
+    "volunteers.view",
+    is_superuser
+    | is_office_staff_of
+    | is_area_staff_over
+    | is_team_leader_in
+    | is_verified_resident_of,
+)
+rules.add_perm("volunteers.manage", is_superuser | is_office_staff_of)
