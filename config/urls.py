@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("communities.urls")),
     path("", include("governance.urls")),
     path("", include("deliberation.urls")),
+    path("", include("volunteers.urls")),
 ]
 # Uploaded files (agreement scans, activity photos) are never served from a public
 # /media/ address: each goes through a view that checks who is asking.

@@ -63,6 +63,10 @@ class Team(models.Model):
         return self.name
 
 
+def new_checkin_token() -> str:
+    return secrets.token_urlsafe(12)
+
+
 class Volunteer(models.Model):
     """A person who volunteers: a resident, or someone from outside with a name and phone."""
 
@@ -105,6 +109,10 @@ class Volunteer(models.Model):
     armband_number = models.CharField(_("armband number"), max_length=20, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE)
     joined_on = models.DateField(_("joined on"), auto_now_add=True)
+    # The secret part of the address of the volunteer's own .ics feed.
+    calendar_token = models.CharField(
+        _("calendar token"), max_length=24, unique=True, default=new_checkin_token, editable=False
+    )
 
     class Meta:
         verbose_name = _("volunteer")
@@ -177,10 +185,6 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.volunteer} · {self.team}"
-
-
-def new_checkin_token() -> str:
-    return secrets.token_urlsafe(12)
 
 
 class ShiftTemplate(models.Model):
