@@ -19,7 +19,7 @@ LIVE = Booking.LIVE
 
 def _lock(shift_id: int, volunteer_id: int) -> tuple[Shift, Volunteer]:
     # Always the shift first, then the volunteer: one order, so no deadlocks.
-    shift = Shift.objects.select_for_update().select_related("team").get(pk=shift_id)
+    shift = Shift.objects.select_for_update(of=("self",)).select_related("team").get(pk=shift_id)
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer_id)
     return shift, volunteer
 
@@ -74,7 +74,11 @@ def cutoff_passed(booking: Booking, now: dt.datetime) -> bool:
 def booking_cancel(*, booking: Booking, by_leader: bool = False, now=None) -> Booking:
     """Cancel before the team's cut-off (a leader may cancel later, e.g. for illness)."""
     now = now or timezone.now()
-    booking = Booking.objects.select_for_update().select_related("shift__team").get(pk=booking.pk)
+    booking = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("shift__team")
+        .get(pk=booking.pk)
+    )
     if booking.status != Booking.Status.BOOKED:
         raise ValidationError(_("Only a booking that has not started can be cancelled."))
     if not by_leader and cutoff_passed(booking, now):
