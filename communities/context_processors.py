@@ -50,6 +50,9 @@ def _links(request) -> list[dict]:
             links.append(
                 {"url": reverse("deliberation:proposal_list", args=[c]), "label": _("Deliberation")}
             )
+            links.append(
+                {"url": reverse("volunteers:dashboard", args=[c]), "label": _("Volunteers")}
+            )
         if user.is_superuser or roles & OFFICE_ROLES:
             links += [
                 {
@@ -77,6 +80,12 @@ def _links(request) -> list[dict]:
             {
                 "url": reverse("deliberation:proposal_list", args=[scope.home_community_code]),
                 "label": _("Proposals and votes"),
+            }
+        )
+        links.append(
+            {
+                "url": reverse("volunteers:my_shifts", args=[scope.home_community_code]),
+                "label": _("Volunteering"),
             }
         )
     if user.is_staff:

@@ -320,6 +320,16 @@ class ResultSummary:
         return percent(Fraction(self.voted, self.eligible)) if self.eligible else "—"
 
     @property
+    def invalid(self) -> bool:
+        """A Civil Code vote without the two-thirds participation is not a decision at
+        all (表决无效), rather than a proposal voted down; likewise a missed quorum."""
+        return any(
+            not check.met
+            for check in self.checks
+            if check.code in ("turnout_area", "turnout_owners", "quorum")
+        )
+
+    @property
     def area_turnout_percent(self) -> str:
         if not self.eligible_area:
             return "—"

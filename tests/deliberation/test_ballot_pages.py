@@ -610,6 +610,12 @@ def test_a_failed_quorum_is_shown_as_not_met_and_not_passed(client, world, propo
     assert checks["majority_of_cast"].met is True
     assert response.context["summary"].passed is False
     assert 'data-passed="no"' in response.content.decode()
+    # A missed quorum is no decision at all, and the page says so.
+    assert response.context["summary"].invalid is True
+    assert zh(
+        "The vote is invalid: fewer people took part than the quorum requires, so nothing "
+        "was decided."
+    ) in response.content.decode()
 
 
 def test_civil_code_results_show_households_and_floor_area(client, world, proposal):
@@ -624,6 +630,7 @@ def test_civil_code_results_show_households_and_floor_area(client, world, propos
     response = client.get(url("ballot_results", ballot))
     summary = response.context["summary"]
     assert summary.passed is True
+    assert summary.invalid is False
     checks = {row.code: row for row in summary.checks}
     area = lambda value: zh("%(area)s m²") % {"area": value}  # noqa: E731
     reached = zh("%(part)s of %(whole)s = %(share)s")
