@@ -60,8 +60,12 @@ start_redis() {
 }
 
 stop_redis() {
-  local dir="$1"
-  [ -f "$dir/redis.pid" ] && kill "$(cat "$dir/redis.pid")" 2>/dev/null || true
+  local dir="$1" pid
+  [ -f "$dir/redis.pid" ] || return 0
+  pid="$(cat "$dir/redis.pid")"
+  kill "$pid" 2>/dev/null || true
+  # Wait for it to exit so nothing is still writing when the directory is removed.
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
 }
 
 compile_messages() {

@@ -18,12 +18,24 @@ def is_team_leader_in(user, obj) -> bool:
     return community is not None and "team_leader" in scope_of(user).roles_in(community.pk)
 
 
+@rules.predicate
+def is_volunteer_in(user, obj) -> bool:
+    """Has a volunteer record in the community (e.g. a leader who lives elsewhere)."""
+    community = community_of(obj)
+    if community is None or not user.is_authenticated:
+        return False
+    from volunteers.models import Volunteer
+
+    return Volunteer.objects.filter(user=user, community=community).exists()
+
+
 rules.add_perm(
     "volunteers.view",
     is_superuser
     | is_office_staff_of
     | is_area_staff_over
     | is_team_leader_in
-    | is_verified_resident_of,
+    | is_verified_resident_of
+    | is_volunteer_in,
 )
 rules.add_perm("volunteers.manage", is_superuser | is_office_staff_of)

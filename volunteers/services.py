@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from volunteers import rostering
-from volunteers.models import Booking, HoursEntry, Shift, ShiftTemplate, Volunteer
+from volunteers.models import Booking, HoursEntry, Shift, ShiftTemplate, Team, Volunteer
 
 LIVE = Booking.LIVE
 
@@ -65,8 +65,13 @@ def shift_sign_up(*, shift: Shift, volunteer: Volunteer, by=None, now=None) -> B
             raise ValidationError(_("You are already on this shift.")) from None
 
 
+DEFAULT_CUTOFF_HOURS = Team._meta.get_field("cancel_cutoff_hours").default
+
+
 def cutoff_passed(booking: Booking, now: dt.datetime) -> bool:
-    hours = booking.shift.team.cancel_cutoff_hours if booking.shift.team_id else 12
+    hours = (
+        booking.shift.team.cancel_cutoff_hours if booking.shift.team_id else DEFAULT_CUTOFF_HOURS
+    )
     return now > booking.starts_at - dt.timedelta(hours=hours)
 
 
@@ -117,7 +122,15 @@ def check_out(*, booking: Booking, at: dt.datetime) -> HoursEntry:
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     if booking.status != Booking.Status.CHECKED_IN:
         raise ValidationError(_("Check in first."))
-    minutes = rostering.minutes_served(booking.checked_in_at, at)
+    # Time past the shift's end (a forgotten check-out) is not credited; a leader can add
+    # genuine overtime as an adjustment with a reason.
+    credited_until = min(at, booking.ends_at)
+    if credited_until > booking.checked_in_at:
+        minutes = rostering.minutes_served(booking.checked_in_at, credited_until)
+    else:
+        minutes = 1
+    if at <= booking.checked_in_at:
+        raise ValidationError(_("Check-out must come after check-in."))
     booking.status = Booking.Status.DONE
     booking.checked_out_at = at
     booking.save(update_fields=["status", "checked_out_at"])
@@ -171,6 +184,7 @@ def hours_confirm(*, entries, by) -> int:
     ).update(confirmed_by=by, confirmed_at=timezone.now())
 
 
+@transaction.atomic
 def template_expand(*, template: ShiftTemplate) -> int:
     """Create the template's shifts; expanding again creates none twice."""
     spans = rostering.expand(

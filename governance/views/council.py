@@ -508,6 +508,7 @@ class MeetingCalendarView(View):
 
 
 def _ics_escape(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
