@@ -101,6 +101,9 @@ class ResidentHomeView(LoginRequiredMixin, TemplateView):
                 .select_related("proposal")
                 .order_by("closes_at")[:5]
             )
+            from volunteers.models import Volunteer
+
+            context["is_volunteer"] = Volunteer.objects.filter(resident=resident).exists()
         return context
 
 
