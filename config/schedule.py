@@ -31,6 +31,24 @@ SCHEDULE = {
             "activities."
         ),
     ),
+    "volunteer-shift-reminders": (
+        "volunteers.tasks.send_shift_reminders",
+        {"minute": "*/15"},
+        _("Every 15 minutes, remind volunteers of shifts starting within 24 hours, once each."),
+    ),
+    "volunteer-unfilled-shifts": (
+        "volunteers.tasks.alert_unfilled_shifts",
+        {"minute": "0", "hour": "18"},
+        _(
+            "Every evening at 18:00, tell team leaders about tomorrow's shifts still short of "
+            "volunteers."
+        ),
+    ),
+    "volunteer-monthly-hours": (
+        "volunteers.tasks.send_monthly_hours_summaries",
+        {"minute": "30", "hour": "8", "day_of_month": "1"},
+        _("On the 1st of every month at 08:30, send team leaders last month's service hours."),
+    ),
     "deliver-pending-notifications": (
         "notifications.tasks.deliver_pending",
         {"minute": "*/5"},

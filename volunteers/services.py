@@ -134,13 +134,16 @@ def check_out(*, booking: Booking, at: dt.datetime) -> HoursEntry:
     booking.status = Booking.Status.DONE
     booking.checked_out_at = at
     booking.save(update_fields=["status", "checked_out_at"])
-    return HoursEntry.objects.create(
+    entry = HoursEntry(
         volunteer_id=booking.volunteer_id,
         booking=booking,
         kind=HoursEntry.Kind.CREDIT,
         minutes=max(minutes, 1),
         day=timezone.localtime(booking.starts_at).date(),
     )
+    entry.full_clean()
+    entry.save()
+    return entry
 
 
 @transaction.atomic

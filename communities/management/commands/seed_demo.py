@@ -203,6 +203,9 @@ class Command(BaseCommand):
         from deliberation.demo import seed_deliberation
 
         seed_deliberation(rng)
+        from volunteers.demo import seed_volunteers
+
+        seed_volunteers(rng)
         counts = {
             "households": Household.objects.count(),
             "residents": Resident.objects.count(),
