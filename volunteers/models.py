@@ -155,7 +155,7 @@ class Membership(models.Model):
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Asked to join")
         APPROVED = "approved", _("Member")
-        DECLINED = "declined", _("Declined")
+        DECLINED = "declined", _("Request declined")
         LEFT = "left", _("Left")
 
     team = models.ForeignKey(
@@ -380,7 +380,7 @@ class HoursEntry(models.Model):
         verbose_name=_("booking"),
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind)
-    minutes = models.IntegerField(_("minutes"))
+    minutes = models.IntegerField(_("minutes served"))
     day = models.DateField(_("day"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
@@ -467,7 +467,7 @@ class Adoption(models.Model):
         related_name="adoptions",
         verbose_name=_("volunteer"),
     )
-    starts_on = models.DateField(_("from"))
+    starts_on = models.DateField(_("adopted from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
 
     class Meta:

@@ -224,7 +224,7 @@ class HoursCsvView(HoursScopeMixin, View):
                 _("City volunteer platform number"),
                 _("Hours"),
                 _("Confirmed hours"),
-                _("Minutes"),
+                _("Minutes served"),
                 _("Entries"),
             ]
         )
