@@ -61,7 +61,18 @@ def has_any_tie_to(user, obj) -> bool:
         bool(scope.roles_in(community.pk))
         or scope.home_community_id == community.pk
         or is_area_staff_over(user, obj)
+        or _volunteers_here(user, community)
     )
+
+
+def _volunteers_here(user, community) -> bool:
+    """A volunteer who lives elsewhere (e.g. a team leader from the next estate) still
+    belongs to the community they serve. Asked only when nothing else ties them to it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    from volunteers.models import Volunteer
+
+    return Volunteer.objects.filter(user=user, community=community).exists()
 
 
 @rules.predicate

@@ -115,10 +115,21 @@ def electorate_of(ballot: Ballot) -> Electorate:
         return Electorate(
             heads=owned["n"], households=owned["n"], area=owned["area"] or Decimal("0")
         )
-    residents = Resident.objects.filter(household__in=households).verified()
-    facts = residents.aggregate(heads=Count("pk"), households=Count("household", distinct=True))
-    area = households.filter(residents__in=residents).distinct().aggregate(a=Sum("floor_area"))
-    return Electorate(facts["heads"], facts["households"], area["a"] or Decimal("0"))
+    # One flat query of (household, area) per verified resident, counted here: at most a
+    # few thousand rows, once per ballot, and no nested subqueries for the planner to
+    # misjudge.
+    residents = Resident.objects.verified().filter(
+        household__entrance__building__community=ballot.proposal.community_id
+    )
+    if not ballot.proposal.whole_community:
+        residents = residents.filter(
+            household__entrance__building__in=list(
+                ballot.proposal.buildings.values_list("pk", flat=True)
+            )
+        )
+    rows = list(residents.values_list("household_id", "household__floor_area"))
+    areas = dict(rows)
+    return Electorate(len(rows), len(areas), sum(areas.values(), Decimal("0")))
 
 
 def ballot_open(*, ballot_id: int, now: dt.datetime) -> bool:

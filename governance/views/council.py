@@ -20,6 +20,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
+from communities import ics
 from communities.models import Community
 from communities.scope import scope_of
 from communities.selectors import subdistricts_of
@@ -507,25 +508,6 @@ class MeetingCalendarView(View):
         return response
 
 
-def _ics_escape(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _ics_fold(line: str) -> str:
-    """Fold a content line at 75 octets as RFC 5545 requires."""
-    out, current = [], b""
-    for char in line:
-        encoded = char.encode("utf-8")
-        if len(current) + len(encoded) > 75:
-            out.append(current.decode("utf-8"))
-            current = b" " + encoded
-        else:
-            current += encoded
-    out.append(current.decode("utf-8"))
-    return "\r\n".join(out)
-
-
 def ics_calendar(council, meetings, request) -> str:
     """All-day events on each meeting's date (or its held time), in Beijing time."""
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
@@ -534,7 +516,7 @@ def ics_calendar(council, meetings, request) -> str:
         "VERSION:2.0",
         "PRODID:-//Gongzhi//Joint meetings//ZH",
         "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_ics_escape(council.name)}",
+        f"X-WR-CALNAME:{ics.escape(council.name)}",
         "X-WR-TIMEZONE:Asia/Shanghai",
     ]
     host = request.get_host()
@@ -557,15 +539,15 @@ def ics_calendar(council, meetings, request) -> str:
             ]
         summary = _("Joint meeting: %(council)s") % {"council": council.name}
         lines += [
-            f"SUMMARY:{_ics_escape(summary)}",
-            f"LOCATION:{_ics_escape(meeting.location)}",
-            f"DESCRIPTION:{_ics_escape(meeting.agenda)}",
+            f"SUMMARY:{ics.escape(summary)}",
+            f"LOCATION:{ics.escape(meeting.location)}",
+            f"DESCRIPTION:{ics.escape(meeting.agenda)}",
             f"URL:{url}",
             f"STATUS:{'CONFIRMED' if meeting.status == JointMeeting.Status.HELD else 'TENTATIVE'}",
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")
-    return "\r\n".join(_ics_fold(line) for line in lines) + "\r\n"
+    return "\r\n".join(ics.fold(line) for line in lines) + "\r\n"
 
 
 # ---------------------------------------------------------------- activities

@@ -660,3 +660,18 @@ def test_one_volunteer_signing_up_five_times_at_once_gets_one_booking():
     outcomes = run_at_once([signing_up(shift, volunteer)] * 5)
     assert outcomes == ["ok"] + ["refused"] * 4
     assert live_bookings(shift=shift, volunteer=volunteer).count() == 1
+
+
+def test_a_volunteer_from_outside_the_community_reaches_their_shifts(client, world):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+    from tests.volunteers.factories import VolunteerFactory
+
+    outsider = UserFactory(display_name="邻小区的志愿者")
+    VolunteerFactory(community=world.community_a, user=outsider, resident=None, name="邻居")
+    client.force_login(outsider)
+    assert client.get(reverse("volunteers:my_shifts", args=["a"])).status_code == 200
+    # …but no other community's pages, and no office pages.
+    assert client.get(reverse("volunteers:my_shifts", args=["b"])).status_code == 404
+    assert client.get(reverse("communities:dashboard", args=["a"])).status_code == 403

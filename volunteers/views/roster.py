@@ -33,6 +33,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from communities import ics
 from deliberation.forms.halls import SEARCH_BUTTON
 from deliberation.views.base import apply_validation_error
 from volunteers import services, team_services
@@ -727,31 +728,6 @@ class CheckInView(LoginRequiredMixin, TemplateView):
         return context
 
 
-def ics_escape(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "")
-    )
-
-
-def ics_fold(line: str) -> str:
-    """Fold a content line at 75 octets as RFC 5545 requires (never inside a character)."""
-    out, current = [], b""
-    for char in line:
-        encoded = char.encode("utf-8")
-        if len(current) + len(encoded) > 75:
-            out.append(current.decode("utf-8"))
-            current = b" " + encoded
-        else:
-            current += encoded
-    out.append(current.decode("utf-8"))
-    return "\r\n".join(out)
-
-
 def ics_calendar(volunteer: Volunteer, bookings, request) -> str:
     """One event per live booking, in UTC, linking to the shift's page."""
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
@@ -760,7 +736,7 @@ def ics_calendar(volunteer: Volunteer, bookings, request) -> str:
         "VERSION:2.0",
         "PRODID:-//Gongzhi//Volunteer shifts//ZH",
         "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{ics_escape(_('My volunteer shifts'))}",
+        f"X-WR-CALNAME:{ics.escape(_('My volunteer shifts'))}",
         "X-WR-TIMEZONE:Asia/Shanghai",
     ]
     host = request.get_host()
@@ -776,15 +752,15 @@ def ics_calendar(volunteer: Volunteer, bookings, request) -> str:
             f"DTSTAMP:{stamp}",
             f"DTSTART:{shift.starts_at.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}",
             f"DTEND:{shift.ends_at.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}",
-            f"SUMMARY:{ics_escape(summary)}",
-            f"LOCATION:{ics_escape(shift.place)}",
-            f"DESCRIPTION:{ics_escape(shift.notes)}",
+            f"SUMMARY:{ics.escape(summary)}",
+            f"LOCATION:{ics.escape(shift.place)}",
+            f"DESCRIPTION:{ics.escape(shift.notes)}",
             f"URL:{url}",
             "STATUS:CONFIRMED",
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")
-    return "\r\n".join(ics_fold(line) for line in lines) + "\r\n"
+    return "\r\n".join(ics.fold(line) for line in lines) + "\r\n"
 
 
 class MyCalendarView(View):
