@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -56,3 +56,12 @@ def object_in_community_or_404(queryset, community: Community, **lookup):
     if obj.community.pk != community.pk:
         raise Http404
     return obj
+
+
+def apply_validation_error(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError next to the form's fields (or above the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

@@ -32,7 +32,7 @@ from communities.forms import (
     ResidentForm,
     RoleAssignForm,
 )
-from communities.mixins import CommunityMixin
+from communities.mixins import CommunityMixin, apply_validation_error
 from communities.models import (
     Building,
     Community,
@@ -45,14 +45,6 @@ from communities.models import (
 from communities.scope import scope_of
 
 User = get_user_model()
-
-
-def _apply_validation_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 # ---------------------------------------------------------------- landing pages
@@ -170,7 +162,7 @@ class RegisterView(FormView):
                 household=data["household"],
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
             return self.form_invalid(form)
         login(self.request, resident.user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
@@ -253,7 +245,7 @@ class OfficeFormMixin(CommunityMixin):
                 form.instance.full_clean()
                 self.object = form.save()
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, self.saved_message)
         return HttpResponseRedirect(self.get_success_url())
@@ -509,7 +501,7 @@ class ResidentCreateView(OfficeFormMixin, CreateView):
                 resident=form.save(commit=False), by=self.request.user
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, self.saved_message)
         return HttpResponseRedirect(self.get_success_url())
@@ -573,7 +565,7 @@ class ResidentLinkAccountView(ResidentObjectMixin, FormView):
                     % {"password": password},
                 )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
             return self.form_invalid(form)
         return redirect("communities:resident_detail", self.community.code, resident.pk)
 
@@ -696,7 +688,7 @@ class RoleAssignView(CommunityMixin, FormView):
                 community=self.community, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
             return self.form_invalid(form)
         messages.success(
             self.request,

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import django_filters
 from crispy_forms.bootstrap import FieldWithButtons, StrictButton
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Layout, Submit
+from crispy_forms.layout import Field, Layout
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communities.forms import CrispyMixin
 from communities.models import Building, Community, CommunityRole, Resident
 from communities.scope import OFFICE_ROLES
 from deliberation.models import Hall, Proposal, Representative, Session, SessionPhoto
@@ -37,15 +37,6 @@ AGENDA_STATUSES = (
     Proposal.Status.IN_IMPLEMENTATION,
 )
 SEARCH_BUTTON = "search"
-
-
-class CrispyMixin:
-    submit_label = _("Save")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", self.submit_label, css_class="btn-lg"))
 
 
 def resident_label(resident: Resident) -> str:

@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from communities.forms import CrispyMixin
 from communities.models import Building, Community, Resident
 from deliberation.models import (
     DeliberationSettings,
@@ -18,15 +19,6 @@ from deliberation.models import (
     ProposalPhoto,
 )
 from governance.models import Organisation
-
-
-class CrispyMixin:
-    submit_label = _("Save")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", self.submit_label, css_class="btn-lg"))
 
 
 class ResidentChoiceField(forms.ModelChoiceField):

@@ -29,12 +29,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from communities.mixins import apply_validation_error
 from communities.models import Resident
 from communities.scope import scope_of
 from deliberation import ballot_pages, services
 from deliberation.forms.ballots import BallotForm, PaperVoteForm, ResidentSearchForm, VoteForm
 from deliberation.models import Ballot, BallotResult, Participation, Proposal
-from deliberation.views.base import DeliberationMixin, ManageMixin, apply_validation_error
+from deliberation.views.base import DeliberationMixin, ManageMixin
 
 SEARCH_LIMIT = 20
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-
 from communities.mixins import CommunityMixin
 from communities.scope import OFFICE_ROLES, scope_of
 
@@ -36,11 +34,3 @@ class DeliberationMixin(CommunityMixin):
 
 class ManageMixin(DeliberationMixin):
     permission_required = "deliberation.manage"
-
-
-def apply_validation_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)

@@ -17,6 +17,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from communities.mixins import apply_validation_error
 from deliberation import hall_services
 from deliberation.forms.halls import (
     SEARCH_BUTTON,
@@ -28,7 +29,7 @@ from deliberation.forms.halls import (
     unbound_copy,
 )
 from deliberation.models import Hall, Representative, Session, SessionPhoto
-from deliberation.views.base import DeliberationMixin, ManageMixin, apply_validation_error
+from deliberation.views.base import DeliberationMixin, ManageMixin
 
 
 class FormPageMixin:

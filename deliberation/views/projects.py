@@ -18,6 +18,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
+from communities.mixins import apply_validation_error
 from communities.models import Community, District
 from communities.scope import scope_of
 from communities.selectors import subdistricts_of
@@ -30,7 +31,7 @@ from deliberation.forms.projects import (
     ProjectUpdateForm,
 )
 from deliberation.models import Milestone, Project, ProjectPhoto, Proposal
-from deliberation.views.base import DeliberationMixin, ManageMixin, apply_validation_error
+from deliberation.views.base import DeliberationMixin, ManageMixin
 from deliberation.views.halls import FormPageMixin, _count, _query_string
 
 PS = Project.Status

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
+from communities.mixins import apply_validation_error
 from communities.models import Resident
 from communities.scope import scope_of
 from deliberation import lifecycle, proposal_services, services
@@ -34,7 +35,7 @@ from deliberation.models import (
     Proposal,
     ProposalPhoto,
 )
-from deliberation.views.base import DeliberationMixin, apply_validation_error
+from deliberation.views.base import DeliberationMixin
 
 SEARCH_LIMIT = 30
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communities.forms import CrispyMixin
 from governance.compliance import half_year_of
 from governance.models import (
     ActivityPhoto,
@@ -23,15 +22,6 @@ from governance.models import (
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-class CrispyMixin:
-    submit_label = _("Save")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", self.submit_label, css_class="btn-lg"))
 
 
 class CouncilForm(CrispyMixin, forms.ModelForm):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-
 from communities.mixins import CommunityMixin
 
 
@@ -25,12 +23,3 @@ class ManageMixin(GovernanceMixin):
     """Pages that change governance records: the secretary (and deputy) only."""
 
     permission_required = "governance.manage_governance"
-
-
-def apply_validation_error(form, exc: ValidationError) -> None:
-    """Show a service's ValidationError next to the form's fields (or above the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)

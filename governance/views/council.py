@@ -21,6 +21,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
 from communities import ics
+from communities.mixins import apply_validation_error
 from communities.models import Community
 from communities.scope import scope_of
 from communities.selectors import subdistricts_of
@@ -48,7 +49,7 @@ from governance.models import (
     MemberUnit,
     Resolution,
 )
-from governance.views.base import GovernanceMixin, ManageMixin, apply_validation_error
+from governance.views.base import GovernanceMixin, ManageMixin
 
 
 class CouncilMixin(GovernanceMixin):

@@ -26,13 +26,14 @@ from django.views.generic import (
 )
 
 from accounts.validators import mask_mobile
+from communities.mixins import apply_validation_error
 from communities.models import Community
 from communities.scope import scope_of
 from communities.selectors import subdistricts_of
 from governance import selectors, structure_services
 from governance.forms.structure import COMMUNITY_KINDS, OrganisationForm, PostForm
 from governance.models import Organisation, Post
-from governance.views.base import GovernanceMixin, ManageMixin, apply_validation_error
+from governance.views.base import GovernanceMixin, ManageMixin
 
 
 def _query_without_page(request) -> str:

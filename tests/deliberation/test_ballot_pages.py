@@ -612,10 +612,13 @@ def test_a_failed_quorum_is_shown_as_not_met_and_not_passed(client, world, propo
     assert 'data-passed="no"' in response.content.decode()
     # A missed quorum is no decision at all, and the page says so.
     assert response.context["summary"].invalid is True
-    assert zh(
-        "The vote is invalid: fewer people took part than the quorum requires, so nothing "
-        "was decided."
-    ) in response.content.decode()
+    assert (
+        zh(
+            "The vote is invalid: fewer people took part than the quorum requires, so nothing "
+            "was decided."
+        )
+        in response.content.decode()
+    )
 
 
 def test_civil_code_results_show_households_and_floor_area(client, world, proposal):

@@ -5,25 +5,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communities.forms import CrispyMixin
 from volunteers.models import Asset, HoursEntry, Team, Volunteer
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTHS = [("", _("Whole year"))] + [(str(m), str(m)) for m in range(1, 13)]
-
-
-class CrispyMixin:
-    submit_label = _("Save")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", self.submit_label, css_class="btn-lg"))
 
 
 class PeriodForm(forms.Form):

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from communities.mixins import CommunityMixin
+from communities.mixins import CommunityMixin, apply_validation_error
 from communities.rules import is_area_staff_over
 from communities.scope import OFFICE_ROLES, scope_of
 from volunteers import hour_services, selectors
@@ -41,15 +41,6 @@ from volunteers.forms.hours import (
 from volunteers.models import Adoption, Asset, CareVisit, Membership, Team, Volunteer
 from volunteers.selectors import Period
 from volunteers.team_services import led_team_ids
-
-
-def apply_validation_error(form, exc: ValidationError) -> None:
-    """Show a service's ValidationError next to the form's fields (or above the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def hours_label(minutes: int | None) -> str:

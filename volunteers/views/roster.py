@@ -34,8 +34,8 @@ from django.views.generic import FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from communities import ics
+from communities.mixins import apply_validation_error
 from deliberation.forms.halls import SEARCH_BUTTON
-from deliberation.views.base import apply_validation_error
 from volunteers import services, team_services
 from volunteers.forms.roster import AssignForm, ShiftFilter, ShiftForm, SwapForm, TemplateForm
 from volunteers.models import Booking, HoursEntry, Shift, ShiftTemplate, Team, Volunteer

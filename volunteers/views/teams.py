@@ -21,11 +21,10 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from communities.mixins import CommunityMixin
+from communities.mixins import CommunityMixin, apply_validation_error
 from communities.models import Resident
 from communities.scope import scope_of
 from deliberation.forms.halls import SEARCH_BUTTON, unbound_copy
-from deliberation.views.base import apply_validation_error
 from volunteers import team_services
 from volunteers.forms.teams import BecomeVolunteerForm, TeamForm, VolunteerFilter, VolunteerForm
 from volunteers.models import Booking, HoursEntry, Membership, Team, Volunteer
