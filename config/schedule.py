@@ -49,6 +49,19 @@ SCHEDULE = {
         {"minute": "30", "hour": "8", "day_of_month": "1"},
         _("On the 1st of every month at 08:30, send team leaders last month's service hours."),
     ),
+    "casework-sla-watch": (
+        "casework.tasks.watch_sla",
+        {"minute": "*/5"},
+        _(
+            "Every five minutes, flag cases past their contact or resolution deadline and tell "
+            "their handlers (and the secretaries if still overdue hours later)."
+        ),
+    ),
+    "casework-monthly-rates": (
+        "casework.tasks.snapshot_monthly_rates",
+        {"minute": "15", "hour": "0", "day_of_month": "1"},
+        _("On the 1st of every month at 00:15, freeze last month's three rates."),
+    ),
     "deliver-pending-notifications": (
         "notifications.tasks.deliver_pending",
         {"minute": "*/5"},

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "governance",
     "deliberation",
     "volunteers",
+    "casework",
     "notifications",
 ]
 
@@ -185,3 +186,10 @@ SITE_NAME = _("Gongzhi community portal")
 # Used to build links in emails sent by background tasks.
 SITE_URL = env_str("SITE_URL", "http://localhost:8000")
 DELIBERATION_REMINDER_HOURS = 24
+
+# Casework: an overdue case is first flagged to its handlers; if it is still overdue this
+# many hours later, the secretaries are told too.
+CASEWORK_SECRETARY_AFTER_HOURS = env_int("CASEWORK_SECRETARY_AFTER_HOURS", 4)
+# Cases of one category at one building within this many days form a recurring problem.
+CASEWORK_RECURRING_WINDOW_DAYS = 30
+CASEWORK_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024

@@ -1,0 +1,24 @@
+"""Scheduled casework jobs; each loads fresh rows and calls a service."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+
+from casework import sla
+
+RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "max_retries": 5}
+
+
+@shared_task(name="casework.tasks.watch_sla", **RETRY)
+def watch_sla() -> dict[str, int]:
+    """Flag cases that missed a deadline (once each) and tell handlers, then secretaries."""
+    return sla.sla_watch()
+
+
+@shared_task(name="casework.tasks.snapshot_monthly_rates", **RETRY)
+def snapshot_monthly_rates(month: str | None = None) -> int:
+    """Freeze last month's three rates for every community (or the given ``YYYY-MM``)."""
+    target = dt.date.fromisoformat(f"{month}-01") if month else sla.last_month()
+    return sla.rates_snapshot_take(month=target)
