@@ -53,6 +53,8 @@ def _links(request) -> list[dict]:
             links.append(
                 {"url": reverse("volunteers:dashboard", args=[c]), "label": _("Volunteers")}
             )
+            links.append({"url": reverse("casework:case_list", args=[c]), "label": _("Cases")})
+            links.append({"url": reverse("casework:visit_list", args=[c]), "label": _("Visits")})
         if user.is_superuser or roles & OFFICE_ROLES:
             links += [
                 {
@@ -66,6 +68,15 @@ def _links(request) -> list[dict]:
                 {"url": reverse("communities:role_list", args=[c]), "label": _("Roles")},
                 {"url": reverse("communities:profile_edit", args=[c]), "label": _("Profile")},
             ]
+    if community is None and not user.is_superuser:
+        # Property-company staff: the cases of their task groups.
+        for property_code in scope.codes_with_role("property_manager"):
+            links.append(
+                {
+                    "url": reverse("casework:case_list", args=[property_code]),
+                    "label": _("Task group cases"),
+                }
+            )
     if user.is_superuser or scope.is_area_staff:
         links.append({"url": reverse("communities:area"), "label": _("Area overview")})
         links.append({"url": reverse("governance:area_structure"), "label": _("1351N gaps")})
@@ -73,6 +84,8 @@ def _links(request) -> list[dict]:
         links.append(
             {"url": reverse("deliberation:area_projects"), "label": _("Practical projects")}
         )
+        links.append({"url": reverse("casework:area_rates"), "label": _("12345 rates")})
+        links.append({"url": reverse("casework:area_whistles"), "label": _("Open whistles")})
     if scope.home_community_id or not (office_ids or scope.is_area_staff or user.is_superuser):
         links.append({"url": reverse("communities:me"), "label": _("My home")})
     if scope.home_verified and community is None:
@@ -86,6 +99,12 @@ def _links(request) -> list[dict]:
             {
                 "url": reverse("volunteers:my_shifts", args=[scope.home_community_code]),
                 "label": _("Volunteering"),
+            }
+        )
+        links.append(
+            {
+                "url": reverse("casework:my_cases", args=[scope.home_community_code]),
+                "label": _("Report a problem"),
             }
         )
     if user.is_staff:

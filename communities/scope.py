@@ -18,6 +18,8 @@ class UserScope:
     home_community_id: int | None = None
     home_community_code: str = ""
     home_verified: bool = False
+    # Codes of the communities the user holds a role in, for links (read with the roles).
+    community_codes: dict[int, str] = field(default_factory=dict)
 
     def roles_in(self, community_id: int) -> frozenset[str]:
         return self.roles.get(community_id, frozenset())
@@ -32,6 +34,10 @@ class UserScope:
     @property
     def office_community_ids(self) -> list[int]:
         return [cid for cid, roles in self.roles.items() if roles & OFFICE_ROLES]
+
+    def codes_with_role(self, role: str) -> list[str]:
+        """Codes of the communities where the user holds ``role``."""
+        return sorted(self.community_codes[cid] for cid, r in self.roles.items() if role in r)
 
 
 EMPTY_SCOPE = UserScope()
@@ -48,10 +54,14 @@ def scope_of(user) -> UserScope:
 
     today = timezone.localdate()
     roles: dict[int, set[str]] = {}
-    for community_id, role in (
-        CommunityRole.objects.active(today).filter(user=user).values_list("community_id", "role")
+    codes: dict[int, str] = {}
+    for community_id, role, code in (
+        CommunityRole.objects.active(today)
+        .filter(user=user)
+        .values_list("community_id", "role", "community__code")
     ):
         roles.setdefault(community_id, set()).add(role)
+        codes[community_id] = code
     subdistricts: set[int] = set()
     districts: set[int] = set()
     for sub_id, dist_id in (
@@ -79,6 +89,7 @@ def scope_of(user) -> UserScope:
         home_community_id=home[0] if home else None,
         home_community_code=home[2] if home else "",
         home_verified=bool(home and home[1] == "verified"),
+        community_codes=codes,
     )
     user._gongzhi_scope = scope
     return scope
