@@ -200,3 +200,30 @@ class RatesSnapshotAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CaseAction)
+class CaseActionAdmin(admin.ModelAdmin):
+    list_display = ("case", "kind", "by", "at")
+    list_filter = ("kind",)
+    search_fields = ("case__order_number", "note")
+    autocomplete_fields = ("case", "by")
+    list_select_related = ("case", "by")
+    date_hierarchy = "at"
+
+
+@admin.register(CaseAttachment)
+class CaseAttachmentAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "case", "uploaded_by", "uploaded_at")
+    search_fields = ("case__order_number", "caption")
+    autocomplete_fields = ("case", "uploaded_by")
+    list_select_related = ("case", "uploaded_by")
+
+
+@admin.register(VisitProblem)
+class VisitProblemAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "visit", "category", "building", "case")
+    list_filter = ("category",)
+    search_fields = ("description",)
+    autocomplete_fields = ("visit", "category", "building", "entrance", "case")
+    list_select_related = ("visit__worker", "category", "building", "case")
