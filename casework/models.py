@@ -80,7 +80,9 @@ class CaseCategory(models.Model):
                     (f"{prefix}_resolve", resolve),
                     (f"{prefix}_resolve_unit", resolve_unit),
                 ):
-                    if getattr(self, attr) in (None, ""):
+                    # Through __dict__: a field deferred by .only()/.defer() is absent
+                    # there, and reading it here would load the row again, for ever.
+                    if attr in self.__dict__ and self.__dict__[attr] in (None, ""):
                         setattr(self, attr, value)
 
     def __str__(self) -> str:

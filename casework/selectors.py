@@ -7,8 +7,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from casework.models import Case, CaseAction, Visit, VisitProblem, Whistle
@@ -248,26 +248,36 @@ def visit_coverage(community: Community, month: dt.date) -> tuple[list, list]:
     last = add_months(first, 1) - dt.timedelta(days=1)
     in_month = Q(visited_on__gte=first, visited_on__lte=last)
     visited_entrance = Visit.objects.filter(in_month, entrances=OuterRef("pk"))
+    # Counted in subqueries limited to the month, so that years of visits to thousands of
+    # households never multiply the rows of the building query.
+    walked = (
+        Visit.entrances.through.objects.filter(
+            entrance__building=OuterRef("pk"),
+            visit__visited_on__gte=first,
+            visit__visited_on__lte=last,
+        )
+        .order_by()
+        .values("entrance__building")
+        .annotate(n=Count("entrance", distinct=True))
+        .values("n")
+    )
+    called_on = (
+        Visit.households.through.objects.filter(
+            household__entrance__building=OuterRef("pk"),
+            visit__visited_on__gte=first,
+            visit__visited_on__lte=last,
+        )
+        .order_by()
+        .values("household__entrance__building")
+        .annotate(n=Count("household", distinct=True))
+        .values("n")
+    )
     buildings = list(
         Building.objects.filter(community=community)
         .annotate(
             entrance_total=Count("entrances", distinct=True),
-            entrance_visited=Count(
-                "entrances",
-                filter=Q(
-                    entrances__visits__visited_on__gte=first,
-                    entrances__visits__visited_on__lte=last,
-                ),
-                distinct=True,
-            ),
-            households_visited=Count(
-                "entrances__households",
-                filter=Q(
-                    entrances__households__visits__visited_on__gte=first,
-                    entrances__households__visits__visited_on__lte=last,
-                ),
-                distinct=True,
-            ),
+            entrance_visited=Coalesce(Subquery(walked), 0),
+            households_visited=Coalesce(Subquery(called_on), 0),
         )
         .order_by("name")
     )

@@ -156,6 +156,18 @@ def _check_reporter(community: Community, source: str, resident, name: str, phon
         raise ValidationError({"reporter_resident": _("An online case needs its resident.")})
 
 
+def _check_order_number_free(source: str, order_number: str, case: Case | None = None) -> None:
+    """Said on the order number field (the model's constraint check would say it for the
+    whole form); a concurrent insert is still caught by the unique index on save."""
+    if not order_number:
+        return
+    taken = Case.objects.filter(source=source, order_number=order_number)
+    if case is not None and case.pk:
+        taken = taken.exclude(pk=case.pk)
+    if taken.exists():
+        raise ValidationError({"order_number": _("A case with this order number already exists.")})
+
+
 def _notify_forwarded(case: Case, task_group: TaskGroup) -> None:
     notify_users(
         task_group.members.filter(is_active=True),
@@ -213,6 +225,7 @@ def case_create(
     reporter_name = (reporter_name or "").strip()
     _check_reporter(community, source, reporter_resident, reporter_name, reporter_phone)
     _check_handlers(community, assigned_worker, task_group)
+    _check_order_number_free(source, order_number)
     contact_due, resolve_due = due_dates(
         category=category, urgency=urgency, received_at=received_at
     )
@@ -237,7 +250,10 @@ def case_create(
         resolve_due=resolve_due,
         created_by=by,
     )
-    case.full_clean()
+    # The order number was checked above, on its field; the model's constraint check
+    # would repeat it for the whole form (and lose a race to a worker entering the same
+    # order at this moment); the unique index still refuses a duplicate on save.
+    case.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
             case.save()
@@ -293,6 +309,7 @@ def case_update(*, case: Case, by, **changes) -> Case:
         raise ValidationError({"received_at": _("The time received can't be in the future.")})
     if case.source == Case.Source.HOTLINE and not case.order_number:
         raise ValidationError({"order_number": _("A 12345 order needs its order number.")})
+    _check_order_number_free(case.source, case.order_number, case)
     case.building, case.entrance = _check_place(case.community, case.building, case.entrance)
     _check_reporter(
         case.community,
@@ -309,7 +326,7 @@ def case_update(*, case: Case, by, **changes) -> Case:
     case.contact_due = contact_due
     if case.reopen_count == 0:
         case.resolve_due = resolve_due
-    case.full_clean()
+    case.full_clean(validate_constraints=False)  # the order number: as in case_create
     try:
         with transaction.atomic():
             case.save()
@@ -582,7 +599,7 @@ def recurring_propose(
     from deliberation.services import proposal_step
 
     cases = list(
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .filter(community=community, pk__in=case_ids)
         .select_related("building", "category")
         .order_by("received_at", "pk")

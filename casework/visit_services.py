@@ -105,7 +105,7 @@ def visit_problem_to_case(
 ) -> Case:
     """Take a problem found on a visit in as a case (source: visit), once."""
     problem = (
-        VisitProblem.objects.select_for_update()
+        VisitProblem.objects.select_for_update(of=("self",))
         .select_related("visit__community", "category", "building", "entrance")
         .get(pk=problem.pk)
     )

@@ -42,6 +42,7 @@ class CaseCategoryFactory(factory.django.DjangoModelFactory):
 class TaskGroupFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = TaskGroup
+        skip_postgeneration_save = True
 
     community = factory.SubFactory(CommunityFactory)
     name = factory.Sequence(lambda n: f"物业专班{n}")
