@@ -199,6 +199,18 @@ class ProposalPageMixin(ProposalObjectMixin):
             photos=list(proposal.photos.all()),
             buildings=[] if proposal.whole_community else list(proposal.buildings.all()),
             ballots=list(proposal.ballots.only("pk", "question", "status", "proposal_id")),
+            # The 12345 cases this proposal seeks a lasting fix for (no reporter details).
+            linked_cases=list(
+                proposal.cases.select_related("category", "building").only(
+                    "pk",
+                    "order_number",
+                    "received_at",
+                    "status",
+                    "proposal_id",
+                    "category__name",
+                    "building__name",
+                )
+            ),
             cosign_count=signatures["total"],
             has_cosigned=bool(signatures["mine"]),
             threshold=cosign_threshold(self.community),

@@ -725,3 +725,21 @@ def test_recurring_query_count_does_not_grow_with_the_groups(client, place):
     assert len(client.get(url).context["groups"]) == 21
     assert small == large
     assert large <= 9
+
+
+def test_proposal_page_lists_the_cases_behind_it_and_offers_a_whistle_when_passed(world, client):
+    """A proposal raised from recurring cases links back to them; once passed the office
+    can take it to a district department."""
+    from tests.deliberation.factories import ProposalFactory
+
+    proposal = ProposalFactory(community=world.community_a, status=Proposal.Status.PASSED)
+    first = CaseFactory(community=world.community_a, hotline=True, proposal=proposal)
+    CaseFactory(community=world.community_a, proposal=proposal, building=first.building)
+    client.force_login(world.users["worker_a"])
+    response = client.get(
+        reverse("deliberation:proposal_detail", args=[world.community_a.code, proposal.pk])
+    )
+    html = response.content.decode()
+    assert first.order_number in html
+    assert reverse("casework:case_detail", args=[world.community_a.code, first.pk]) in html
+    assert f"?proposal={proposal.pk}" in html
