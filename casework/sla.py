@@ -12,7 +12,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,15 +53,6 @@ def _flag(case: Case, kind: str, due: dt.datetime, now: dt.datetime) -> bool:
     return True
 
 
-def _still_overdue(flag: OverdueFlag, now: dt.datetime) -> bool:
-    case = flag.case
-    if case.status == Case.Status.CLOSED:
-        return False
-    if flag.kind == K.CONTACT:
-        return case.contacted_at is None
-    return flag.round == case.reopen_count and case.resolve_due < now
-
-
 def sla_watch(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Flag each newly overdue case once and tell its handlers; tell the secretaries
     about flags still overdue after the grace period, once. Returns what was done."""
@@ -82,12 +73,18 @@ def sla_watch(*, now: dt.datetime | None = None) -> dict[str, int]:
 
     escalated = 0
     grace = dt.timedelta(hours=settings.CASEWORK_SECRETARY_AFTER_HOURS)
-    waiting = OverdueFlag.objects.filter(
-        secretary_notified_at__isnull=True, flagged_at__lte=now - grace
-    ).select_related("case__community")
+    # Only flags whose case is still overdue on that deadline: a case contacted, closed or
+    # reopened since leaves its old flag behind, and those are never read again.
+    waiting = (
+        OverdueFlag.objects.filter(secretary_notified_at__isnull=True, flagged_at__lte=now - grace)
+        .exclude(case__status=Case.Status.CLOSED)
+        .filter(
+            Q(kind=K.CONTACT, case__contacted_at__isnull=True)
+            | Q(kind=K.RESOLVE, round=F("case__reopen_count"), case__resolve_due__lt=now)
+        )
+        .select_related("case__community")
+    )
     for flag in waiting:
-        if not _still_overdue(flag, now):
-            continue
         with transaction.atomic():
             taken = OverdueFlag.objects.filter(
                 pk=flag.pk, secretary_notified_at__isnull=True

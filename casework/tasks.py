@@ -17,7 +17,10 @@ def watch_sla() -> dict[str, int]:
     return sla.sla_watch()
 
 
-@shared_task(name="casework.tasks.snapshot_monthly_rates", **RETRY)
+# A month that isn't over is a caller's mistake, not a passing failure: never retried.
+@shared_task(
+    name="casework.tasks.snapshot_monthly_rates", dont_autoretry_for=(ValueError,), **RETRY
+)
 def snapshot_monthly_rates(month: str | None = None) -> int:
     """Freeze last month's three rates for every community (or the given ``YYYY-MM``)."""
     target = dt.date.fromisoformat(f"{month}-01") if month else sla.last_month()

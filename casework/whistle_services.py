@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.models import Case, CaseAction, Whistle
-from casework.services import record_step
+from casework.services import FUTURE_SLACK, record_step
 from communities.models import Community
 
 W = Whistle.Status
@@ -84,7 +84,7 @@ def whistle_respond(
         raise ValidationError(_("This whistle is closed."))
     now = timezone.now()
     responded_at = responded_at or now
-    if responded_at > now or responded_at < whistle.requested_at:
+    if responded_at > now + FUTURE_SLACK or responded_at < whistle.requested_at:
         raise ValidationError(
             {"responded_at": _("The response must fall between the whistle and now.")}
         )
