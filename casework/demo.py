@@ -45,7 +45,7 @@ from notifications.models import Notification
 
 User = get_user_model()
 A = CaseAction.Kind
-O = Case.Outcome  # noqa: E741
+OUTCOME = Case.Outcome
 SAT = Case.Satisfaction
 SRC = Case.Source
 URGENT, GENERAL = Urgency.URGENT, Urgency.GENERAL
@@ -454,6 +454,9 @@ def _story(desk: Desk, tell) -> None:
         or Visit.objects.filter(community=community).exists()
     ):
         return  # seeded before (or in real use): leave it alone
+    kinds = SHUANGHE_KINDS + HUAMAO_KINDS + (CONSTRUCTION,)
+    if not {k.category for k in kinds} <= set(desk.categories):
+        return  # the catalogue has been changed: the story would not fit
     before = Notification.objects.aggregate(top=Max("pk"))["top"] or 0
     with transaction.atomic():
         tell(desk)
@@ -461,9 +464,10 @@ def _story(desk: Desk, tell) -> None:
     # Notifications about cases long closed have been read; recent ones wait in the inbox.
     cutoff = desk.now - dt.timedelta(days=2)
     urls = set()
-    for case in Case.objects.filter(community=community, status=Case.Status.CLOSED).filter(
-        closed_at__lt=cutoff
-    ):
+    closed = Case.objects.filter(
+        community=community, status=Case.Status.CLOSED, closed_at__lt=cutoff
+    ).select_related("community")
+    for case in closed:
         urls.add(services.case_url(case))
         urls.add(reverse("casework:my_case_detail", args=[community.code, case.pk]))
     Notification.objects.filter(pk__gt=before, url__in=urls).update(read_at=desk.now)
@@ -578,7 +582,7 @@ def _received(desk: Desk, day: dt.date, source: str, hours: str) -> dt.datetime:
 class Plan:
     """How a case goes: what happens, and where it stops if it is still open."""
 
-    outcome: str | None = O.RESOLVED  # None: still being worked on
+    outcome: str | None = OUTCOME.RESOLVED  # None: still being worked on
     stop: str = ""  # "" (to the end), "none" (not contacted yet), "on_site" (waiting)
     waiting_note: str = ""
     late_contact: bool = False
@@ -691,7 +695,7 @@ def _work(desk: Desk, case: Case, kind: Kind, plan: Plan, *, first: str = A.CONT
     if plan.contact_at:
         contacted = plan.contact_at
     elif plan.late_contact:
-        contacted = case.contact_due + _minutes(rng, 40, 6 * 60)
+        contacted = _daytime(case.contact_due + _minutes(rng, 40, 6 * 60), rng)
     elif case.urgency == URGENT:
         contacted = received + _minutes(rng, 8, int(window.total_seconds() * 0.6 / 60))
     else:
@@ -750,7 +754,7 @@ def _work(desk: Desk, case: Case, kind: Kind, plan: Plan, *, first: str = A.CONT
         fixed = _daytime(fixed, rng)
     if fixed > now:
         return case
-    resolved = plan.outcome == O.RESOLVED
+    resolved = plan.outcome == OUTCOME.RESOLVED
     if resolved:
         note = plan.fix or _fix_for(kind, case.description)
     else:
@@ -800,8 +804,8 @@ def _reopen(desk: Desk, case: Case, *, at: dt.datetime, reason: str, by=None) ->
 
 def _random_plan(rng: random.Random) -> Plan:
     roll = rng.random()
-    outcome = O.RESOLVED if roll < 0.82 else O.EXPLAINED
-    if outcome == O.RESOLVED:
+    outcome = OUTCOME.RESOLVED if roll < 0.82 else OUTCOME.EXPLAINED
+    if outcome == OUTCOME.RESOLVED:
         satisfaction = rng.choices(
             [SAT.SATISFIED, SAT.BASICALLY, SAT.DISSATISFIED], weights=[78, 18, 4]
         )[0]
@@ -822,14 +826,16 @@ def _random_cases(desk: Desk, kinds: tuple[Kind, ...], count: int) -> None:
     rng = desk.rng
     start = first_day(desk.now)
     span = (desk.today - start).days
+    latest = desk.now - dt.timedelta(minutes=30)
     for _ in range(count):
-        day = start + dt.timedelta(days=rng.randint(0, span))
-        choices = [k for k in kinds if _in_season(k, day)]
-        kind = rng.choices(choices, weights=[k.weight for k in choices])[0]
-        source = rng.choices([SRC.HOTLINE, SRC.WALK_IN, SRC.PHONE], weights=[75, 13, 12])[0]
-        received = _received(desk, day, source, kind.hours)
-        while received > desk.now - dt.timedelta(minutes=30):
-            received -= dt.timedelta(days=1)
+        while True:  # a day and time within the quarter and not later than now
+            day = start + dt.timedelta(days=rng.randint(0, span))
+            choices = [k for k in kinds if _in_season(k, day)]
+            kind = rng.choices(choices, weights=[k.weight for k in choices])[0]
+            source = rng.choices([SRC.HOTLINE, SRC.WALK_IN, SRC.PHONE], weights=[75, 13, 12])[0]
+            received = _received(desk, day, source, kind.hours)
+            if start <= timezone.localtime(received).date() and received <= latest:
+                break
         numbers = [
             n
             for n in (kind.buildings or range(1, len(desk.buildings) + 1))
@@ -903,7 +909,7 @@ def _whistle(
         by=by,
         department=department,
         request=request,
-        respond_by=max(respond_by, desk.today),
+        respond_by=max(respond_by, timezone.localdate()),  # dated back below
         case=case,
     )
     Whistle.objects.filter(pk=whistle.pk).update(requested_at=blown, respond_by=respond_by)
@@ -940,10 +946,10 @@ def _ebike_story(desk: Desk) -> None:
     raises a proposal for charging points."""
     building = desk.building(7)
     steps = [
-        (52, 20, 15, SRC.HOTLINE, 1, O.RESOLVED, SAT.SATISFIED),
-        (45, 9, 40, SRC.HOTLINE, 2, O.RESOLVED, SAT.BASICALLY),
-        (37, 10, 5, SRC.WALK_IN, 3, O.RESOLVED, SAT.BASICALLY),
-        (29, 21, 30, SRC.HOTLINE, 1, O.EXPLAINED, SAT.DISSATISFIED),
+        (52, 20, 15, SRC.HOTLINE, 1, OUTCOME.RESOLVED, SAT.SATISFIED),
+        (45, 9, 40, SRC.HOTLINE, 2, OUTCOME.RESOLVED, SAT.BASICALLY),
+        (37, 10, 5, SRC.WALK_IN, 3, OUTCOME.RESOLVED, SAT.BASICALLY),
+        (29, 21, 30, SRC.HOTLINE, 1, OUTCOME.EXPLAINED, SAT.DISSATISFIED),
     ]
     cases = []
     for days_ago, hour, minute, source, entrance_no, outcome, satisfaction in steps:
@@ -1002,7 +1008,7 @@ def _bins_story(desk: Desk) -> None:
             urgency=GENERAL,
             text=BINS.text(0),
         )
-        _work(desk, case, BINS, Plan(outcome=O.RESOLVED, satisfaction=SAT.BASICALLY))
+        _work(desk, case, BINS, Plan(outcome=OUTCOME.RESOLVED, satisfaction=SAT.BASICALLY))
     reporter = _resident(desk, "13900000003")
     if reporter is None or reporter.household.entrance.building_id != building.pk:
         return
@@ -1042,7 +1048,7 @@ def _noise_story(desk: Desk) -> None:
         urgency=GENERAL,
         text=NOISE.text(0),
     )
-    _work(desk, case, NOISE, Plan(outcome=O.EXPLAINED, satisfaction=SAT.BASICALLY))
+    _work(desk, case, NOISE, Plan(outcome=OUTCOME.EXPLAINED, satisfaction=SAT.BASICALLY))
     case = _open_case(
         desk,
         kind=NOISE,
@@ -1110,7 +1116,7 @@ def _tree_whistle(desk: Desk) -> None:
     case = services.case_close(
         case=case,
         by=desk.worker,
-        outcome=O.RESOLVED,
+        outcome=OUTCOME.RESOLVED,
         note="经吹哨报到，区园林绿化局伐除危树并补植，隐患消除。",
         at=fixed + dt.timedelta(hours=2),
     )
@@ -1189,7 +1195,7 @@ def _reopened(desk: Desk) -> None:
         case,
         LEAK,
         Plan(
-            outcome=O.RESOLVED,
+            outcome=OUTCOME.RESOLVED,
             satisfaction=SAT.SATISFIED,
             fix="屋面防水已局部修补。",
             fix_at=_day(desk, 19, 15),
@@ -1230,7 +1236,7 @@ def _reopened(desk: Desk) -> None:
         case,
         BINS,
         Plan(
-            outcome=O.EXPLAINED,
+            outcome=OUTCOME.EXPLAINED,
             satisfaction=SAT.DISSATISFIED,
             explain=BINS.explains[0],
             fix_at=_day(desk, 22, 11),
@@ -1252,7 +1258,7 @@ def _reopened(desk: Desk) -> None:
         case = services.case_close(
             case=case,
             by=desk.worker,
-            outcome=O.RESOLVED,
+            outcome=OUTCOME.RESOLVED,
             note="垃圾已清运，桶站已冲洗，恢复每日两次清运。",
             at=fixed + dt.timedelta(minutes=40),
         )
@@ -1285,7 +1291,7 @@ def _unresolved(desk: Desk) -> None:
         case,
         PARKING,
         Plan(
-            outcome=O.UNRESOLVED,
+            outcome=OUTCOME.UNRESOLVED,
             satisfaction=SAT.DISSATISFIED,
             explain="属市政道路，不在物业管理区域内；已将情况反映给交通管理部门，暂无法解决。",
         ),
@@ -1338,7 +1344,7 @@ def _online_shuanghe(desk: Desk) -> None:
             desk,
             case,
             FACILITY,
-            Plan(outcome=O.RESOLVED, satisfaction=SAT.SATISFIED, fix=FACILITY.items[0][1]),
+            Plan(outcome=OUTCOME.RESOLVED, satisfaction=SAT.SATISFIED, fix=FACILITY.items[0][1]),
         )
     li = _resident(desk, "13900000002")
     if li is not None:
@@ -1361,7 +1367,7 @@ def _online_shuanghe(desk: Desk) -> None:
             case,
             FACILITY,
             Plan(
-                outcome=O.RESOLVED,
+                outcome=OUTCOME.RESOLVED,
                 satisfaction=None,
                 fix=FACILITY.items[1][1],
                 fix_at=_day(desk, 1, 14, 30),
@@ -1387,7 +1393,7 @@ def _online_shuanghe(desk: Desk) -> None:
             case,
             EBIKE,
             Plan(
-                outcome=O.EXPLAINED,
+                outcome=OUTCOME.EXPLAINED,
                 satisfaction=SAT.BASICALLY,
                 explain=(
                     "已劝导车主把车推出楼道。5号楼充电棚方案正在居民表决中，建成后可集中停放充电。"
@@ -1415,7 +1421,7 @@ def _huamao(desk: Desk) -> None:
             urgency=GENERAL,
             text=noise.text(0),
         )
-        _work(desk, case, noise, Plan(outcome=O.RESOLVED, satisfaction=SAT.BASICALLY))
+        _work(desk, case, noise, Plan(outcome=OUTCOME.RESOLVED, satisfaction=SAT.BASICALLY))
     # Hot water pressure in D座, waiting for the heat exchange station: overdue.
     building = desk.building(4)
     water = HUAMAO_WATER
@@ -1452,7 +1458,7 @@ def _huamao(desk: Desk) -> None:
         text=lift.text(1),
         reporter=emily,
     )
-    _work(desk, case, lift, Plan(outcome=O.RESOLVED, satisfaction=SAT.SATISFIED))
+    _work(desk, case, lift, Plan(outcome=OUTCOME.RESOLVED, satisfaction=SAT.SATISFIED))
     parking = HUAMAO_PARKING
     case = _open_case(
         desk,
@@ -1470,7 +1476,7 @@ def _huamao(desk: Desk) -> None:
         case,
         parking,
         Plan(
-            outcome=O.RESOLVED,
+            outcome=OUTCOME.RESOLVED,
             satisfaction=None,  # closed two days ago: Emily can rate it
             fix_at=_day(desk, 2, 10, 15),
             close_at=_day(desk, 2, 11),
@@ -1564,7 +1570,7 @@ def _visits(desk: Desk) -> None:
             index = 0
         if desk.calendar.is_working_day(day) and rng.random() < (0.85 if big else 0.4):
             walked = []
-            for _ in range(rng.randint(2, 3) if big else rng.randint(1, 2)):
+            for _ in range(rng.randint(2, 4) if big else rng.randint(1, 2)):
                 walked.append(rotation[index % len(rotation)])
                 index += 1
             homes = [h for e in walked for h in desk.households.get(e.pk, [])]
@@ -1619,7 +1625,7 @@ def _visit_problem(desk: Desk, visit: Visit, walked: list[Entrance], number: int
     case.refresh_from_db()
     # The property company comes to look the next working hours; nobody to call back.
     plan = Plan(
-        outcome=O.RESOLVED,
+        outcome=OUTCOME.RESOLVED,
         satisfaction=None,
         fix=fix,
         contact_at=_daytime(received + _minutes(rng, 60, 16 * 60), rng),

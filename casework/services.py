@@ -420,7 +420,7 @@ def case_close(*, case: Case, by, outcome: str, note: str, at: dt.datetime | Non
     case.closed_at = now
     case.full_clean()
     case.save(update_fields=["status", "outcome", "outcome_note", "closed_at"])
-    record_step(case, A.CLOSED, by, note=f"{case.get_outcome_display()}: {note}", at=now)
+    record_step(case, A.CLOSED, by, note=_("%(outcome)s: %(note)s") % {"outcome": case.get_outcome_display(), "note": note}, at=now)
     reporter = case.reporter_resident
     if reporter is not None and reporter.user_id:
         notify_users(
@@ -466,7 +466,10 @@ def case_rate(
         case.rated_at = now
         case.rated_by = by
         case.save(update_fields=["satisfaction", "rated_via", "rated_at", "rated_by"])
-        text = f"{case.get_satisfaction_display()} ({case.get_rated_via_display()})"
+        text = _("%(satisfaction)s (%(via)s)") % {
+            "satisfaction": case.get_satisfaction_display(),
+            "via": case.get_rated_via_display(),
+        }
         note = (note or "").strip()
         record_step(case, A.RATED, by, note=f"{text} {note}".strip(), at=now)
     return case

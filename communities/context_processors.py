@@ -86,7 +86,7 @@ def _links(request) -> list[dict]:
         )
         links.append({"url": reverse("casework:area_rates"), "label": _("12345 rates")})
         links.append({"url": reverse("casework:area_whistles"), "label": _("Open whistles")})
-    if scope.home_community_id or not (office_ids or scope.is_area_staff or user.is_superuser):
+    if scope.home_community_id or not (scope.roles or scope.is_area_staff or user.is_superuser):
         links.append({"url": reverse("communities:me"), "label": _("My home")})
     if scope.home_verified and community is None:
         links.append(

@@ -50,7 +50,9 @@ def scope_of(user) -> UserScope:
     cached = getattr(user, "_gongzhi_scope", None)
     if cached is not None:
         return cached
-    from communities.models import AreaStaffRole, CommunityRole, Resident
+    from django.db.models import Subquery
+
+    from communities.models import AreaStaffRole, CommunityRole, Household, Resident
 
     today = timezone.localdate()
     roles: dict[int, set[str]] = {}
@@ -73,15 +75,19 @@ def scope_of(user) -> UserScope:
             subdistricts.add(sub_id)
         if dist_id:
             districts.add(dist_id)
-    home = (
-        Resident.objects.filter(user=user)
+    # The household is found from the account's unique index first (a scalar subquery),
+    # then its entrance, building and community by primary key: a plan that stays fast
+    # even when the planner's statistics are stale (e.g. tables grown inside one test).
+    own = Resident.objects.filter(user=user).order_by()
+    rows = list(
+        Household.objects.filter(pk=Subquery(own.values("household_id")[:1]))
+        .annotate(status=Subquery(own.values("verification_status")[:1]))
+        .order_by()
         .values_list(
-            "household__entrance__building__community_id",
-            "verification_status",
-            "household__entrance__building__community__code",
-        )
-        .first()
+            "entrance__building__community_id", "status", "entrance__building__community__code"
+        )[:1]
     )
+    home = rows[0] if rows else None
     scope = UserScope(
         roles={cid: frozenset(r) for cid, r in roles.items()},
         subdistrict_ids=frozenset(subdistricts),

@@ -244,6 +244,9 @@ class CaseActionMixin(CasePageMixin, TemplateView):
     def perform(self, case: Case, data: dict) -> None:
         raise NotImplementedError
 
+    def message_for_success(self) -> str:
+        return self.success_message
+
     def post(self, request, *args, **kwargs):
         case = self.get_case()
         self.require(self.perm, case)
@@ -257,7 +260,7 @@ class CaseActionMixin(CasePageMixin, TemplateView):
                     return redirect(self.detail_url(case))
                 place_service_error(form, exc)
             else:
-                messages.success(request, self.success_message)
+                messages.success(request, self.message_for_success())
                 return redirect(self.detail_url(case))
         messages.error(request, _("Please correct the errors below."))
         return self.render_to_response(
@@ -527,6 +530,12 @@ class CaseCloseView(CaseActionMixin):
     prefix = CLOSE
     form_class = CloseForm
     success_message = gettext_lazy("The case has been closed. Please call the reporter back.")
+
+    def message_for_success(self) -> str:
+        # The call-back is the office's job; the property company is only told it will come.
+        if self.can_manage:
+            return self.success_message
+        return _("The case has been closed. The community office will call the reporter back.")
 
     def perform(self, case, data):
         services.case_close(

@@ -343,7 +343,9 @@ def test_office_receives_forwards_group_fixes_and_closes_worker_records_call_bac
         {"close-outcome": "resolved", "close-note": "更换了三层的灯泡"},
         follow=True,
     )
-    assert zh("The case has been closed. Please call the reporter back.") in _messages(response)
+    assert zh(
+        "The case has been closed. The community office will call the reporter back."
+    ) in _messages(response)
     case.refresh_from_db()
     assert case.status == Case.Status.CLOSED and case.outcome == Case.Outcome.RESOLVED
     assert case.contacted_at is not None

@@ -28,6 +28,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    # Date, month and file pickers drawn in Chinese, as on residents' phones.
+    "--lang=zh-CN",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 

@@ -206,6 +206,9 @@ class Command(BaseCommand):
         from volunteers.demo import seed_volunteers
 
         seed_volunteers(rng)
+        from casework.demo import seed_casework
+
+        seed_casework()
         counts = {
             "households": Household.objects.count(),
             "residents": Resident.objects.count(),
