@@ -420,7 +420,8 @@ def case_close(*, case: Case, by, outcome: str, note: str, at: dt.datetime | Non
     case.closed_at = now
     case.full_clean()
     case.save(update_fields=["status", "outcome", "outcome_note", "closed_at"])
-    record_step(case, A.CLOSED, by, note=_("%(outcome)s: %(note)s") % {"outcome": case.get_outcome_display(), "note": note}, at=now)
+    text = _("%(outcome)s: %(note)s") % {"outcome": case.get_outcome_display(), "note": note}
+    record_step(case, A.CLOSED, by, note=text, at=now)
     reporter = case.reporter_resident
     if reporter is not None and reporter.user_id:
         notify_users(
