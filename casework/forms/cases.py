@@ -387,7 +387,7 @@ class TaskGroupForm(CrispyMixin, forms.Form):
         required=False,
     )
     members = MemberChoiceField(
-        label=_("Members"),
+        label=_("Task group members"),
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
