@@ -168,12 +168,16 @@ class CaseForm(SearchMixin, CrispyMixin, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
     assigned_worker = WorkerChoiceField(
-        label=_("Assign to a worker"), queryset=User.objects.none(), required=False
+        label=_("Assign to a worker"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("— no worker yet —"),
     )
     task_group = forms.ModelChoiceField(
         label=_("Forward to a task group"),
         queryset=TaskGroup.objects.none(),
         required=False,
+        empty_label=_("— not forwarded —"),
         help_text=_("The property company's people in the group see and act on the case."),
     )
 
@@ -304,9 +308,17 @@ class CloseForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    worker = WorkerChoiceField(label=_("Worker"), queryset=User.objects.none(), required=False)
+    worker = WorkerChoiceField(
+        label=_("Worker"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("— no worker —"),
+    )
     task_group = forms.ModelChoiceField(
-        label=_("Task group"), queryset=TaskGroup.objects.none(), required=False
+        label=_("Task group"),
+        queryset=TaskGroup.objects.none(),
+        required=False,
+        empty_label=_("— no task group —"),
     )
 
     def __init__(self, *args, community: Community, **kwargs):
