@@ -208,7 +208,8 @@ class RatesView(OfficeMixin, TemplateView):
             month=month,
             month_text=month_text,
             previous_month=f"{add_months(month, -1):%Y-%m}",
-            next_month=f"{add_months(month, 1):%Y-%m}",
+            # No link into months that haven't begun.
+            next_month=(f"{add_months(month, 1):%Y-%m}" if month < selectors.this_month() else ""),
             is_this_month=month == selectors.this_month(),
             unreadable_month=unreadable,
             counts=counts,
@@ -526,7 +527,8 @@ class AreaRatesView(LoginRequiredMixin, TemplateView):
             month=month,
             month_text=month_text,
             previous_month=f"{add_months(month, -1):%Y-%m}",
-            next_month=f"{add_months(month, 1):%Y-%m}",
+            # No link into months that haven't begun.
+            next_month=(f"{add_months(month, 1):%Y-%m}" if month < selectors.this_month() else ""),
             unreadable_month=unreadable,
             sort=sort,
             sorts=list(AREA_SORTS.items()),

@@ -743,3 +743,16 @@ def test_proposal_page_lists_the_cases_behind_it_and_offers_a_whistle_when_passe
     assert first.order_number in html
     assert reverse("casework:case_detail", args=[world.community_a.code, first.pk]) in html
     assert f"?proposal={proposal.pk}" in html
+
+
+@pytest.mark.parametrize("name", ["rates", "area_rates"])
+def test_month_picker_never_links_to_a_month_that_has_not_begun(world, client, name):
+    args = [world.community_a.code] if name == "rates" else []
+    client.force_login(world.users["subdistrict_a"])
+    this = selectors.this_month()
+    response = client.get(reverse(f"casework:{name}", args=args))
+    assert f"?month={add_months(this, 1):%Y-%m}" not in response.content.decode()
+    response = client.get(
+        reverse(f"casework:{name}", args=args), {"month": f"{add_months(this, -1):%Y-%m}"}
+    )
+    assert f"?month={this:%Y-%m}" in response.content.decode()
