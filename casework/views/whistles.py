@@ -297,8 +297,14 @@ class AreaWhistlesView(LoginRequiredMixin, TemplateView):
             chosen = None
         shown = communities
         if chosen is not None:
-            # Only one of the user's own subdistricts can be chosen; others show nothing.
-            shown = communities.filter(subdistrict_id=chosen)
+            # Only one of the user's own subdistricts with open whistles can be chosen;
+            # any other number (however large) shows nothing and never reaches the database.
+            open_in = {r["community__subdistrict_id"] for r in summary}
+            shown = (
+                communities.filter(subdistrict_id=chosen)
+                if chosen in open_in
+                else communities.none()
+            )
         page = Paginator(selectors.open_whistles_in(shown), settings.PAGE_SIZE).get_page(
             self.request.GET.get("page")
         )

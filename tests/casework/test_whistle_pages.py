@@ -605,6 +605,19 @@ def test_area_page_shows_only_whistles_under_the_user_with_their_ages(client, wo
     assert list(response.context["whistles"]) == []
     response = client.get(reverse("casework:area_whistles"), {"subdistrict": "x", "page": "z"})
     assert response.status_code == 200
+    # A number too large for the database is a subdistrict like any other unknown one.
+    response = client.get(reverse("casework:area_whistles"), {"subdistrict": "9" * 20})
+    assert response.status_code == 200 and list(response.context["whistles"]) == []
+    # One of the user's own subdistricts narrows the list to it.
+    response = client.get(
+        reverse("casework:area_whistles"),
+        {"subdistrict": world.community_a.subdistrict_id},
+    )
+    assert {w.pk for w in response.context["whistles"]} == {
+        old.pk,
+        place["open"].pk,
+        place["responded"].pk,
+    }
 
     client.force_login(world.users["superuser"])
     response = client.get(reverse("casework:area_whistles"))
