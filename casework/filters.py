@@ -37,7 +37,10 @@ class CaseFilter(django_filters.FilterSet):
         help_text=_("Order number, #case number, description or reporter's name"),
     )
     status = django_filters.ChoiceFilter(
-        choices=Case.Status.choices, label=_("Status"), empty_label=ALL
+        choices=[("open", _("Open (not yet closed)")), *Case.Status.choices],
+        label=_("Status"),
+        empty_label=ALL,
+        method="filter_status",
     )
     source = django_filters.ChoiceFilter(
         choices=Case.Source.choices, label=_("Source"), empty_label=ALL
@@ -70,6 +73,11 @@ class CaseFilter(django_filters.FilterSet):
     received_to = django_filters.DateFilter(
         field_name="received_at", lookup_expr="date__lte", label=_("Received until"), widget=DATE
     )
+
+    def filter_status(self, queryset, name, value):
+        if value == "open":
+            return queryset.open()
+        return queryset.filter(status=value)
 
     class Meta:
         model = Case

@@ -326,3 +326,22 @@ def open_whistle_summary(communities: QuerySet[Community]) -> list[dict]:
         )
         .order_by("community__subdistrict__name")
     )
+
+
+def office_summary(community: Community, now: dt.datetime) -> dict:
+    """For the community's dashboard, in one aggregate query: open and overdue cases, and
+    this month's counts behind the three rates."""
+    month = timezone.localtime(now).date().replace(day=1)
+    is_open = ~Q(status=Case.Status.CLOSED)
+    overdue = is_open & (Q(contacted_at__isnull=True, contact_due__lt=now) | Q(resolve_due__lt=now))
+    row = Case.objects.filter(community=community).aggregate(
+        open=Count("pk", filter=is_open),
+        overdue=Count("pk", filter=overdue),
+        **_rate_aggregates(within=received_in(month)),
+    )
+    return {
+        "open": row["open"],
+        "overdue": row["overdue"],
+        "month": month,
+        "rates": counts_from(row),
+    }

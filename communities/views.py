@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_GET
@@ -203,6 +204,16 @@ class DashboardView(CommunityMixin, TemplateView):
         context["can_manage"] = self.request.user.has_perm(
             "communities.manage_roster", self.community
         )
+        from casework.selectors import office_summary
+
+        cases = office_summary(self.community, timezone.now())
+        response, resolution, satisfaction = cases["rates"].percentages
+        context["cases"] = {
+            **cases,
+            "response": response,
+            "resolution": resolution,
+            "satisfaction": satisfaction,
+        }
         return context
 
 

@@ -22,6 +22,7 @@ import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -1194,3 +1195,55 @@ def test_task_group_list_query_count_does_not_grow(client, desk):
     assert small == large, (small, large)
     assert large <= 10
     print(f"taskgroup_list: {large} queries")
+
+
+@time_machine.travel(beijing(2026, 11, 18, 15, 0), tick=False)
+def test_dashboard_shows_open_and_overdue_cases_and_this_months_rates(world, client):
+    """The office's first page says how many cases are open, how many are overdue, and how
+    the month's three rates stand."""
+    now = timezone.now()
+    community = world.community_a
+    # Open, in time.
+    CaseFactory(community=community, received_at=now - dt.timedelta(hours=1))
+    # Open, never contacted and past its contact deadline: overdue.
+    CaseFactory(
+        community=community,
+        received_at=now - dt.timedelta(hours=3),
+        contact_due=now - dt.timedelta(hours=1),
+    )
+    # Closed as resolved, contacted in time, rated satisfied.
+    received = now - dt.timedelta(minutes=30)
+    CaseFactory(
+        community=community,
+        received_at=received,
+        contacted_at=received + dt.timedelta(minutes=5),
+        status=Case.Status.CLOSED,
+        outcome=Case.Outcome.RESOLVED,
+        closed_at=received + dt.timedelta(minutes=20),
+        satisfaction=Case.Satisfaction.SATISFIED,
+    )
+    # Another community's overdue case is not counted.
+    CaseFactory(community=world.community_b, contact_due=now - dt.timedelta(hours=1))
+    client.force_login(world.users["secretary_a"])
+    response = client.get(reverse("communities:dashboard", args=[community.code]))
+    cases = response.context["cases"]
+    assert (cases["open"], cases["overdue"]) == (2, 1)
+    assert cases["month"] == dt.date(2026, 11, 1) and cases["rates"].received == 3
+    assert (cases["response"], cases["resolution"], cases["satisfaction"]) == (33.3, 100.0, 100.0)
+    body = response.content.decode()
+    assert 'data-testid="overdue-cases">1<' in body
+    assert reverse("casework:case_list", args=[community.code]) + "?overdue=on" in body
+
+
+def test_case_list_status_open_means_not_yet_closed(world, client):
+    open_case = CaseFactory(community=world.community_a, status=Case.Status.IN_PROGRESS)
+    new_case = CaseFactory(community=world.community_a)
+    CaseFactory(
+        community=world.community_a,
+        status=Case.Status.CLOSED,
+        outcome=Case.Outcome.RESOLVED,
+        closed_at=timezone.now(),
+    )
+    client.force_login(world.users["worker_a"])
+    response = client.get(reverse("casework:case_list", args=["a"]), {"status": "open"})
+    assert {c.pk for c in response.context["page_obj"]} == {open_case.pk, new_case.pk}
