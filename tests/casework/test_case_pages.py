@@ -1247,3 +1247,22 @@ def test_case_list_status_open_means_not_yet_closed(world, client):
     client.force_login(world.users["worker_a"])
     response = client.get(reverse("casework:case_list", args=["a"]), {"status": "open"})
     assert {c.pk for c in response.context["page_obj"]} == {open_case.pk, new_case.pk}
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("case_list", []), ("rates", []), ("visit_coverage", []), ("whistle_list", [])],
+)
+def test_every_casework_page_carries_the_same_tabs_for_the_office(world, client, name, args):
+    client.force_login(world.users["worker_a"])
+    body = client.get(reverse(f"casework:{name}", args=["a", *args])).content.decode()
+    for tab in ("case_list", "taskgroup_list", "rates", "recurring", "visit_list", "whistle_list"):
+        assert f'href="{reverse(f"casework:{tab}", args=["a"])}"' in body, (name, tab)
+
+
+def test_property_staff_tabs_show_only_their_cases(world, client):
+    client.force_login(world.users["property_a"])
+    body = client.get(reverse("casework:case_list", args=["a"])).content.decode()
+    assert 'data-testid="casework-nav"' in body
+    assert reverse("casework:rates", args=["a"]) not in body
+    assert reverse("casework:visit_list", args=["a"]) not in body
