@@ -37,8 +37,8 @@ from casework.models import (
     Visit,
     Whistle,
 )
-from casework.rates import add_months
 from communities.models import Building, Community, CommunityRole, Entrance, Household, Resident
+from communities.months import add_months
 from deliberation.models import ProposalCategory
 from governance.models import Organisation
 from notifications.models import Notification

@@ -79,12 +79,6 @@ def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def add_months(month: dt.date, n: int) -> dt.date:
-    """The first day of the month n months after ``month`` (n may be negative)."""
-    index = month.year * 12 + (month.month - 1) + n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 @dataclass(frozen=True)
 class CaseKey:
     """What grouping needs to know about a case."""

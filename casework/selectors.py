@@ -12,8 +12,9 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from casework.models import Case, CaseAction, Visit, VisitProblem, Whistle
-from casework.rates import CaseKey, RateCounts, add_months, recurring_groups
+from casework.rates import CaseKey, RateCounts, recurring_groups
 from communities.models import Building, Community, Entrance
+from communities.months import add_months
 
 TZ = ZoneInfo(settings.TIME_ZONE)
 SATISFIED = (Case.Satisfaction.SATISFIED, Case.Satisfaction.BASICALLY)

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.models import Case, CaseAction, OverdueFlag, RatesSnapshot
-from casework.rates import add_months
 from casework.selectors import community_rates
 from casework.services import case_url, notify_users, office_users, record_step, secretaries_of
 from communities.models import Community
+from communities.months import add_months
 
 K = OverdueFlag.Kind
 

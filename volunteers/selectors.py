@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 
 from communities.models import Community
+from communities.months import add_months
 from volunteers.models import Adoption, Booking, HoursEntry, Membership, Shift, Team, Volunteer
 
 
@@ -53,12 +54,6 @@ class Span:
 
     first: dt.date
     last: dt.date
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The first of the month ``months`` after (or before) the month of ``day``."""
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def hours_of(community: Community) -> QuerySet[HoursEntry]:

@@ -10,9 +10,9 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from communities.months import add_months
 from volunteers import hour_services
 from volunteers.models import Booking, Membership, Team
-from volunteers.selectors import add_months
 
 RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "max_retries": 5}
 

@@ -3,33 +3,15 @@ one-click proposal for a lasting fix."""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from communities.forms import CrispyMixin
 from deliberation.models import ProposalCategory
 
-MONTH_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
-FIRST_YEAR = 2000
-LAST_YEAR = 2100
-
 # How far back the recurring problems page looks, in days.
 RECURRING_DAYS = (30, 90, 180, 365)
 DEFAULT_RECURRING_DAYS = 90
-
-
-def parse_month(value: str | None) -> dt.date | None:
-    """'2026-03' → 1 March 2026; None for anything else (empty, malformed, out of range)."""
-    match = MONTH_RE.match(value or "")
-    if not match:
-        return None
-    year, month = int(match[1]), int(match[2])
-    if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12):
-        return None
-    return dt.date(year, month, 1)
 
 
 def parse_days(value: str | None) -> int:

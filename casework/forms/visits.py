@@ -25,27 +25,14 @@ from casework.models import CaseCategory, TaskGroup, Urgency, Visit
 from casework.services import office_users
 from communities.forms import CrispyMixin
 from communities.models import Building, Community, Entrance, Household
+from communities.months import parse_month
 from deliberation.forms.halls import DATE
 
 User = get_user_model()
 
 MONTH = forms.TextInput(attrs={"type": "month", "placeholder": "2026-01"})
-MONTH_PATTERN = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
-# Months the pages accept: anything else is a typing slip, not a month to report on.
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 ROOM_SEPARATORS = re.compile(r"[\s,，、;；]+")
 DASHES = str.maketrans({"－": "-", "—": "-", "–": "-", "_": "-"})
-
-
-def parse_month(value: str | None) -> dt.date | None:
-    """The first day of ``YYYY-MM``, or None for anything else."""
-    match = MONTH_PATTERN.match(value or "")
-    if not match:
-        return None
-    year, month = int(match.group(1)), int(match.group(2))
-    if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12):
-        return None
-    return dt.date(year, month, 1)
 
 
 class MonthField(forms.CharField):

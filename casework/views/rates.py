@@ -35,12 +35,13 @@ from casework.forms.rates import (
     RecurringProposeForm,
     parse_case_ids,
     parse_days,
-    parse_month,
 )
 from casework.models import Case, RatesSnapshot
-from casework.rates import DEFINITIONS, CaseKey, RateCounts, add_months, recurring_groups
+from casework.rates import DEFINITIONS, CaseKey, RateCounts, recurring_groups
+from casework.views import month_param
 from communities.mixins import CommunityMixin, apply_validation_error
 from communities.models import Community
+from communities.months import add_months
 from communities.scope import scope_of
 from communities.selectors import subdistricts_of
 from deliberation.models import ProposalCategory
@@ -64,16 +65,6 @@ SERIES = (
 def pct_text(value: float | None) -> str:
     """92.3 → '92.3'; nothing counted → '—'."""
     return "—" if value is None else f"{value:.1f}"
-
-
-def month_param(request) -> tuple[dt.date, bool]:
-    """The month asked for in ``?month=YYYY-MM`` (this month if absent), and whether a
-    value was given that could not be read."""
-    raw = request.GET.get("month", "")
-    month = parse_month(raw)
-    if month is None:
-        return selectors.this_month(), bool(raw.strip())
-    return month, False
 
 
 def rate_cards(counts: RateCounts) -> list[dict]:

@@ -9,8 +9,6 @@ Who may do what: the office (and superusers) log and edit visits and problems
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
@@ -27,12 +25,12 @@ from casework.forms.visits import (
     ProblemToCaseForm,
     VisitFilter,
     VisitForm,
-    parse_month,
 )
 from casework.models import TaskGroup, Urgency, Visit, VisitProblem
-from casework.rates import add_months
 from casework.services import office_users
+from casework.views import month_param
 from communities.mixins import CommunityMixin, apply_validation_error
+from communities.months import add_months
 
 
 def query_string(request) -> str:
@@ -266,11 +264,6 @@ class ProblemToCaseView(ManageMixin, View):
 # ---------------------------------------------------------------- coverage
 
 
-def month_from(request) -> dt.date:
-    """The month asked for as ``?month=YYYY-MM``; this month for anything else."""
-    return parse_month(request.GET.get("month")) or selectors.this_month()
-
-
 def _cue(percent: int) -> str:
     if percent >= 100:
         return "success"
@@ -287,7 +280,7 @@ class CoverageView(VisitMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        month = month_from(self.request)
+        month, _unreadable = month_param(self.request)
         buildings, unvisited = selectors.visit_coverage(self.community, month)
         rows = []
         for building in buildings:

@@ -25,9 +25,9 @@ from casework.models import (
     VisitProblem,
     Whistle,
 )
-from casework.rates import add_months
 from casework.services import work_calendar
 from communities.models import Community, Entrance
+from communities.months import add_months
 from deliberation.models import Proposal
 from notifications.models import Notification
 

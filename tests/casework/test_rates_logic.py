@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from casework import selectors
 from casework.models import Case, Visit, Whistle
-from casework.rates import CaseKey, RateCounts, add_months, month_start, recurring_groups
+from casework.rates import CaseKey, RateCounts, month_start, recurring_groups
 from communities.models import Community
+from communities.months import add_months
 from tests.casework.factories import (
     BEIJING,
     CaseCategoryFactory,

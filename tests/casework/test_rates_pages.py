@@ -29,7 +29,8 @@ from django.utils.translation import gettext
 from casework import selectors
 from casework import urls as casework_urls
 from casework.models import Case, CaseAction, RatesSnapshot
-from casework.rates import DEFINITIONS, add_months
+from casework.rates import DEFINITIONS
+from communities.months import add_months
 from deliberation.models import Proposal, ProposalCategory
 from tests.casework.factories import (
     CaseCategoryFactory,

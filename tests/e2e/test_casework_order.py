@@ -38,9 +38,9 @@ from playwright.sync_api import expect
 from accounts.validators import mask_mobile
 from casework import services
 from casework.models import Case, CaseAction
-from casework.rates import add_months
 from casework.selectors import month_bounds, this_month
 from casework.sla import rates_snapshot_take
+from communities.months import add_months
 from tests.casework.factories import (
     CaseCategoryFactory,
     CaseFactory,
