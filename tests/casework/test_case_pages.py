@@ -45,6 +45,7 @@ from tests.casework.factories import (
     WhistleFactory,
     beijing,
 )
+from tests.casework.matrix import LOGIN, OK, params
 from tests.factories import (
     BuildingFactory,
     CommunityRoleFactory,
@@ -56,21 +57,6 @@ from tests.factories import (
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
-ROLES = (
-    "anonymous",
-    "reporter",
-    "other_resident",
-    "worker_a",
-    "secretary_a",
-    "secretary_b",
-    "property_in",
-    "property_out",
-    "subdistrict_a",
-    "superuser",
-)
-LOGIN = "login"
-# A POST that was allowed: redirected back to the case, and the row changed.
-OK = "ok"
 # The reporter is sent to their own page of the case.
 MINE = "mine"
 
@@ -147,8 +133,8 @@ def desk(world):
     entrance = world.household_a.entrance
     category = CaseCategoryFactory(name="楼道照明")
     group = TaskGroupFactory(community=community, name="物业专班", members=[users["property_a"]])
-    users["property_in"] = users["property_a"]
-    users["property_out"] = staff(community, CommunityRole.Role.PROPERTY_MANAGER, "物业乙")
+    users["property_in_group"] = users["property_a"]
+    users["property_not_in_group"] = staff(community, CommunityRole.Role.PROPERTY_MANAGER, "物业乙")
     users["reporter"] = users["resident_a"]
     other_home = HouseholdFactory(entrance=entrance, room="102")
     users["other_resident"] = UserFactory(display_name="邻居")
@@ -243,11 +229,7 @@ def _changed(name: str, desk) -> bool:
     raise AssertionError(name)
 
 
-MATRIX = [
-    pytest.param(name, role, expected, id=f"{name}-{role}")
-    for name, row in EXPECTED.items()
-    for role, expected in zip(ROLES, row, strict=True)
-]
+MATRIX = params(EXPECTED)
 
 
 @pytest.mark.parametrize(("name", "role", "expected"), MATRIX)
@@ -313,7 +295,7 @@ def test_office_receives_forwards_group_fixes_and_closes_worker_records_call_bac
     assert case.created_by == users["worker_a"]
 
     # The property member can't see it yet: it is not forwarded to their group.
-    client.force_login(users["property_in"])
+    client.force_login(users["property_in_group"])
     assert client.get(reverse("casework:case_detail", args=["a", case.pk])).status_code == 404
 
     client.force_login(users["worker_a"])
@@ -325,9 +307,11 @@ def test_office_receives_forwards_group_fixes_and_closes_worker_records_call_bac
     assert zh("The case has been assigned.") in _messages(response)
     case.refresh_from_db()
     assert case.task_group == desk["group"] and case.status == Case.Status.IN_PROGRESS
-    assert Notification.objects.filter(recipient=users["property_in"], url__contains=str(case.pk))
+    assert Notification.objects.filter(
+        recipient=users["property_in_group"], url__contains=str(case.pk)
+    )
 
-    client.force_login(users["property_in"])
+    client.force_login(users["property_in_group"])
     detail = reverse("casework:case_detail", args=["a", case.pk])
     body = client.get(detail).content.decode()
     assert 'data-testid="step-form"' in body and 'data-testid="close-form"' in body
@@ -391,10 +375,10 @@ def test_reopen_with_a_reason_starts_a_new_round(client, desk):
 def test_property_staff_see_only_their_groups_cases(client, desk):
     other = CaseFactory(community=desk["community"], created_by=desk["users"]["worker_a"])
     url = reverse("casework:case_list", args=["a"])
-    client.force_login(desk["users"]["property_in"])
+    client.force_login(desk["users"]["property_in_group"])
     body = client.get(url).content.decode()
     assert desk["case"].reference in body and other.reference not in body
-    client.force_login(desk["users"]["property_out"])
+    client.force_login(desk["users"]["property_not_in_group"])
     response = client.get(url)
     assert response.status_code == 200
     assert desk["case"].reference not in response.content.decode()
@@ -402,7 +386,7 @@ def test_property_staff_see_only_their_groups_cases(client, desk):
 
 
 def test_property_staff_outside_the_group_can_not_act(client, desk):
-    client.force_login(desk["users"]["property_out"])
+    client.force_login(desk["users"]["property_not_in_group"])
     case = desk["case"]
     for name, data in (
         ("case_action", {"step-kind": "fixed", "step-note": "x"}),
@@ -418,12 +402,12 @@ def test_property_staff_outside_the_group_can_not_act(client, desk):
 
 def test_an_inactive_group_loses_access(client, desk):
     TaskGroup.objects.filter(pk=desk["group"].pk).update(is_active=False)
-    client.force_login(desk["users"]["property_in"])
+    client.force_login(desk["users"]["property_in_group"])
     url = reverse("casework:case_detail", args=["a", desk["case"].pk])
     assert client.get(url).status_code == 404
 
 
-@pytest.mark.parametrize("role", ["property_in", "property_out", "subdistrict_a"])
+@pytest.mark.parametrize("role", ["property_in_group", "property_not_in_group", "subdistrict_a"])
 def test_non_office_staff_can_not_assign_rate_or_reopen(client, desk, role):
     client.force_login(desk["users"][role])
     case, closed = desk["case"], desk["closed"]
@@ -674,7 +658,7 @@ def test_create_with_worker_and_group_notifies_both(client, desk):
     assert case.reporter_phone == "13911112222"
     assert case.assigned_worker == users["worker_a"] and case.task_group == desk["group"]
     assert Notification.objects.filter(recipient=users["worker_a"]).exists()
-    assert Notification.objects.filter(recipient=users["property_in"]).exists()
+    assert Notification.objects.filter(recipient=users["property_in_group"]).exists()
 
 
 def test_create_offers_only_office_workers_and_active_groups(client, desk):
@@ -682,7 +666,7 @@ def test_create_offers_only_office_workers_and_active_groups(client, desk):
     client.force_login(desk["users"]["worker_a"])
     response = client.post(
         reverse("casework:case_create", args=["a"]),
-        _create_data(desk, assigned_worker=desk["users"]["property_in"].pk),
+        _create_data(desk, assigned_worker=desk["users"]["property_in_group"].pk),
     )
     assert "assigned_worker" in response.context["form"].errors
     body = client.get(reverse("casework:case_create", args=["a"])).content.decode()
@@ -785,7 +769,7 @@ def test_edit_of_a_closed_case_is_sent_back_with_a_message(client, desk):
 def test_page_form_bad_input_shows_the_page_with_the_error(
     client, desk, name, data, field, message
 ):
-    client.force_login(desk["users"]["property_in"])
+    client.force_login(desk["users"]["property_in_group"])
     case = desk["case"]
     response = client.post(reverse(f"casework:{name}", args=["a", case.pk]), data)
     assert response.status_code == 200
@@ -820,7 +804,7 @@ def test_upload_refuses_wrong_or_big_files(client, desk, upload, message):
 
 
 def test_upload_of_a_pdf_is_listed_and_served(client, desk):
-    client.force_login(desk["users"]["property_in"])
+    client.force_login(desk["users"]["property_in_group"])
     url = reverse("casework:attachment_upload", args=["a", desk["case"].pk])
     pdf = SimpleUploadedFile("回执.pdf", b"%PDF-1.4 test", content_type="application/pdf")
     response = client.post(url, {"upload-file": pdf, "upload-caption": "维修回执"}, follow=True)
@@ -1003,7 +987,7 @@ def test_csv_export_masks_phones_uses_beijing_time_and_the_filter(client, desk):
 
 
 def test_csv_export_is_refused_to_property_staff(client, desk):
-    client.force_login(desk["users"]["property_in"])
+    client.force_login(desk["users"]["property_in_group"])
     assert client.get(reverse("casework:case_export", args=["a"])).status_code == 403
 
 
@@ -1030,7 +1014,7 @@ def test_office_creates_and_edits_a_task_group(client, world, desk):
         {
             "name": "电梯专班",
             "property_company": elsewhere.pk,
-            "members": [users["property_out"].pk, users["resident_a"].pk],
+            "members": [users["property_not_in_group"].pk, users["resident_a"].pk],
             "is_active": "on",
         },
     )
@@ -1039,7 +1023,7 @@ def test_office_creates_and_edits_a_task_group(client, world, desk):
     assert "property_company" in errors and "members" in errors
     response = client.post(
         url,
-        {"name": "物业专班", "members": [users["property_out"].pk], "is_active": "on"},
+        {"name": "物业专班", "members": [users["property_not_in_group"].pk], "is_active": "on"},
     )
     assert response.status_code == 200
     assert (
@@ -1051,19 +1035,19 @@ def test_office_creates_and_edits_a_task_group(client, world, desk):
         {
             "name": "电梯专班",
             "property_company": company.pk,
-            "members": [users["property_out"].pk, users["worker_a"].pk],
+            "members": [users["property_not_in_group"].pk, users["worker_a"].pk],
             "is_active": "on",
         },
     )
     assert response.status_code == 302
     group = TaskGroup.objects.get(name="电梯专班")
-    assert set(group.members.all()) == {users["property_out"], users["worker_a"]}
+    assert set(group.members.all()) == {users["property_not_in_group"], users["worker_a"]}
     assert group.property_company == company and group.is_active
 
     edit = reverse("casework:taskgroup_edit", args=["a", group.pk])
     page = client.get(edit)
     assert set(page.context["form"].initial["members"]) == {
-        users["property_out"].pk,
+        users["property_not_in_group"].pk,
         users["worker_a"].pk,
     }
     response = client.post(
@@ -1071,12 +1055,12 @@ def test_office_creates_and_edits_a_task_group(client, world, desk):
         {
             "name": "电梯专班",
             "property_company": company.pk,
-            "members": [users["property_out"].pk],
+            "members": [users["property_not_in_group"].pk],
         },
     )
     assert response.status_code == 302
     group.refresh_from_db()
-    assert not group.is_active and list(group.members.all()) == [users["property_out"]]
+    assert not group.is_active and list(group.members.all()) == [users["property_not_in_group"]]
 
     body = client.get(reverse("casework:taskgroup_list", args=["a"])).content.decode()
     assert "电梯专班" in body and "物业乙" in body and "金隅物业" in body
@@ -1103,7 +1087,7 @@ def _fill_cases(desk, n: int) -> None:
     for i in range(n):
         worker = staff(community, CommunityRole.Role.WORKER, f"社工{n}-{i}")
         group = TaskGroupFactory(
-            community=community, name=f"专班{n}-{i}", members=[desk["users"]["property_in"]]
+            community=community, name=f"专班{n}-{i}", members=[desk["users"]["property_in_group"]]
         )
         entrance = EntranceFactory(
             building=BuildingFactory(community=community, name=f"{n}-{i}号楼")
@@ -1121,7 +1105,7 @@ def _fill_cases(desk, n: int) -> None:
         )
 
 
-@pytest.mark.parametrize("role", ["worker_a", "property_in", "subdistrict_a"])
+@pytest.mark.parametrize("role", ["worker_a", "property_in_group", "subdistrict_a"])
 def test_list_query_count_does_not_grow_with_the_cases(client, desk, role):
     """The same number of queries for 3 or 60 more cases (a full page of 25 rows).
 
@@ -1153,7 +1137,7 @@ def _fill_detail(desk, n: int) -> None:
             WhistleFactory(community=desk["community"], case=case, requested_by=users["worker_a"])
 
 
-@pytest.mark.parametrize("role", ["worker_a", "property_in"])
+@pytest.mark.parametrize("role", ["worker_a", "property_in_group"])
 def test_detail_query_count_does_not_grow_with_the_timeline(client, desk, role):
     """The same number of queries for 3 or 40 steps and files.
 
