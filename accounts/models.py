@@ -53,6 +53,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Set when a secretary resets the password; cleared when the user sets one."),
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # 大字版: larger text and targets on resident pages, remembered per account.
+    elder_mode = models.BooleanField(_("large-text mode"), default=False)
 
     objects = UserManager()
 

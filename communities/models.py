@@ -281,6 +281,13 @@ class ResidentQuerySet(models.QuerySet):
     def pending(self) -> ResidentQuerySet:
         return self.filter(verification_status=Resident.Verification.PENDING)
 
+    def current(self) -> ResidentQuerySet:
+        """Residents still living here (not moved out)."""
+        return self.filter(moved_out_on__isnull=True)
+
+    def moved_out(self) -> ResidentQuerySet:
+        return self.filter(moved_out_on__isnull=False)
+
 
 class Resident(models.Model):
     class Verification(models.TextChoices):
@@ -328,6 +335,10 @@ class Resident(models.Model):
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     rejection_reason = models.CharField(_("rejection reason"), max_length=200, blank=True)
+    # Residents who move out are kept (votes, cases and history keep their reference);
+    # lists show current residents unless asked otherwise.
+    moved_out_on = models.DateField(_("moved out on"), null=True, blank=True, db_index=True)
+    moved_out_note = models.CharField(_("moving-out note"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ResidentQuerySet.as_manager()
@@ -343,7 +354,13 @@ class Resident(models.Model):
             "name",
         ]
         constraints = [
-            models.UniqueConstraint(fields=["household", "name"], name="uniq_resident_name"),
+            # One current resident of a name per household; people who moved out may share
+            # the name of someone who lives there now.
+            models.UniqueConstraint(
+                fields=["household", "name"],
+                condition=Q(moved_out_on__isnull=True),
+                name="uniq_resident_name",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -364,6 +381,10 @@ class Resident(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.verification_status == self.Verification.VERIFIED
+
+    @property
+    def has_moved_out(self) -> bool:
+        return self.moved_out_on is not None
 
 
 def _active_q(today: dt.date) -> Q:
