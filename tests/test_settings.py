@@ -1,5 +1,6 @@
 """Settings: production refuses to start without its secrets and passes check --deploy."""
 
+import json
 import os
 import subprocess
 import sys
@@ -52,3 +53,29 @@ def test_local_defaults_to_chinese_and_beijing_time():
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert ("en", "English") in settings.LANGUAGES
+
+
+def test_the_embedded_sqlite_default_waits_for_its_turn_to_write():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json; from django.conf import settings;"
+            " print(json.dumps(settings.DATABASES['default']['OPTIONS']))",
+        ],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+            "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    options = json.loads(result.stdout)
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert options["timeout"] >= 10
+    pragmas = [p.strip() for p in options["init_command"].split(";") if p.strip()]
+    assert pragmas[:2] == ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL"]
+    assert pragmas[2] == f"PRAGMA busy_timeout={options['timeout'] * 1000}"
