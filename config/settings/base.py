@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -30,6 +31,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_celery_beat",
     "axes",
+    "csp",
     "accounts",
     "communities",
     "governance",
@@ -41,6 +43,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -53,6 +56,28 @@ MIDDLEWARE = [
     # Axes must be last so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy, the same in every environment so that the browser tests and a
+# developer's own browser meet the policy production sends. Scripts only from our own static
+# files (a template that really needs an inline <script> gives it
+# nonce="{{ request.csp_nonce }}"); no inline event handlers (onclick=...): static/js/ attaches
+# them. <style> elements likewise need the nonce. Style attributes (style="width: 40%" on
+# progress bars and charts) stay allowed: they can't run code or read the page, and browsers
+# too old for style-src-elem then fall back to style-src as a whole. data: images are
+# Bootstrap's own icons (select arrows, check marks, close buttons) in its CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "style-src-elem": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -82,6 +107,21 @@ DATABASES = {
         conn_max_age=env_int("CONN_MAX_AGE", 0),
     )
 }
+# The embedded default serves many residents at once (runserver answers each request in a
+# thread). SQLite lets one writer in at a time: in WAL mode readers don't block the writer,
+# every write transaction takes the write lock up front (BEGIN IMMEDIATE) instead of failing
+# at once with "database is locked" when two transactions that have read try to write, and a
+# writer waits up to the busy timeout for its turn instead of answering 500.
+SQLITE_BUSY_TIMEOUT_SECONDS = env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000};"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -177,9 +217,15 @@ GOVERNANCE_MIN_ACTIVITIES = 4
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"forbidden_in_one_line": {"()": "config.log_filters.ForbiddenInOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # A 403 is one line without traceback; 404s stay one line, 500s keep theirs.
+        "django.request": {"filters": ["forbidden_in_one_line"]},
+        "django.security.csrf": {"filters": ["forbidden_in_one_line"]},
+    },
 }
 
 SITE_NAME = _("Gongzhi community portal")

@@ -32,3 +32,5 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# The Content-Security-Policy (CONTENT_SECURITY_POLICY) comes from base.py unchanged: the
+# browser tests and local development run under exactly the policy production sends.
