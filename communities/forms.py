@@ -254,7 +254,8 @@ class MoveOutForm(CrispyMixin, forms.Form):
     submit_label = _("Record as moved out")
     moved_out_on = forms.DateField(
         label=_("Moved out on"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A date input takes ISO dates whatever the page's language.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(
         label=_("Note"),

@@ -144,6 +144,9 @@ def test_office_records_a_move_out_from_the_resident_page(client, world, neighbo
     page = client.get(detail_url(li)).content.decode()
     move_url = reverse("communities:resident_move_out", args=["a", li.pk])
     assert move_url in page
+    form_page = client.get(move_url).content.decode()
+    # The date field starts at today, in the ISO form a browser's date input needs.
+    assert f'value="{TODAY().isoformat()}"' in form_page
     response = client.post(move_url, {"moved_out_on": TODAY().isoformat(), "note": "去养老院"})
     assert response.status_code == 302 and response["Location"] == detail_url(li)
     li.refresh_from_db()
