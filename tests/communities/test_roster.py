@@ -605,3 +605,21 @@ def test_preview_page_costs_the_same_queries_at_5_and_500_rows(
         }
         measured.append(len(captured))
     assert measured[0] == measured[1]
+
+
+@pytest.mark.django_db
+def test_an_entrance_removed_after_the_check_turns_the_preview_into_row_errors(world, login):
+    client = login(world.users["worker_a"])
+    spare = Entrance.objects.create(building=world.household_a.entrance.building, name="9单元")
+    rows = [["1号楼", "9单元", "901", "60", "租户", "甲", "", "", "", ""]]
+    page, url = preview(client, world.community_a, "r.csv", csv_bytes(rows), create_places=False)
+    digest = page.context["plan"].digest
+    spare.delete()
+    page = client.get(url)
+    assert [e.row for e in page.context["plan"].errors] == [2]
+    assert 'data-testid="import-errors"' in page.content.decode()
+    assert "确认导入" not in page.content.decode()
+    before = counts()
+    response = client.post(url, {"digest": digest}, follow=True)
+    assert "预览之后" in messages_of(response)
+    assert counts() == before
