@@ -229,10 +229,18 @@ class LinkAccountForm(CrispyMixin, forms.Form):
 
 
 class ImportForm(CrispyMixin, forms.Form):
-    submit_label = _("Check and import")
+    submit_label = _("Check the file")
     file = forms.FileField(
         label=_("Roster file (.csv or .xlsx)"),
         help_text=_("At most 5 MB. Download the template to see the columns."),
+    )
+    create_places = forms.BooleanField(
+        label=_("Create the buildings and entrances in the file that do not exist yet"),
+        required=False,
+        help_text=_(
+            "Leave unticked to have every unknown building or entrance reported as a row "
+            "error. Ticked, the preview lists the buildings and entrances that will be created."
+        ),
     )
 
     def clean_file(self):
@@ -240,6 +248,21 @@ class ImportForm(CrispyMixin, forms.Form):
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
         return upload
+
+
+class MoveOutForm(CrispyMixin, forms.Form):
+    submit_label = _("Record as moved out")
+    moved_out_on = forms.DateField(
+        label=_("Moved out on"),
+        # A date input takes ISO dates whatever the page's language.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: sold the flat, moved in with children in Tongzhou."),
+    )
 
 
 class RegistrationForm(forms.Form):

@@ -75,7 +75,7 @@ class CommunityQuerySet(models.QuerySet):
             "district"
         )
         home = Resident.objects.filter(
-            user=user, verification_status=Resident.Verification.VERIFIED
+            user=user, verification_status=Resident.Verification.VERIFIED, moved_out_on__isnull=True
         ).values("household__entrance__building__community")
         return self.filter(
             Q(pk__in=role_communities)

@@ -18,6 +18,9 @@ class UserScope:
     home_community_id: int | None = None
     home_community_code: str = ""
     home_verified: bool = False
+    # The account's resident record is marked as moved out: the home community is still
+    # known (their history is there) but they are no longer a verified resident of it.
+    home_moved_out: bool = False
     # Codes of the communities the user holds a role in, for links (read with the roles).
     community_codes: dict[int, str] = field(default_factory=dict)
 
@@ -81,10 +84,16 @@ def scope_of(user) -> UserScope:
     own = Resident.objects.filter(user=user).order_by()
     rows = list(
         Household.objects.filter(pk=Subquery(own.values("household_id")[:1]))
-        .annotate(status=Subquery(own.values("verification_status")[:1]))
+        .annotate(
+            status=Subquery(own.values("verification_status")[:1]),
+            moved_out_on=Subquery(own.values("moved_out_on")[:1]),
+        )
         .order_by()
         .values_list(
-            "entrance__building__community_id", "status", "entrance__building__community__code"
+            "entrance__building__community_id",
+            "status",
+            "entrance__building__community__code",
+            "moved_out_on",
         )[:1]
     )
     home = rows[0] if rows else None
@@ -94,7 +103,8 @@ def scope_of(user) -> UserScope:
         district_ids=frozenset(districts),
         home_community_id=home[0] if home else None,
         home_community_code=home[2] if home else "",
-        home_verified=bool(home and home[1] == "verified"),
+        home_verified=bool(home and home[1] == "verified" and home[3] is None),
+        home_moved_out=bool(home and home[3] is not None),
         community_codes=codes,
     )
     user._gongzhi_scope = scope

@@ -40,18 +40,20 @@ def household_list(community: Community) -> QuerySet[Household]:
     return (
         Household.objects.for_community(community)
         .select_related("entrance__building")
-        .annotate(resident_count=Count("residents"))
+        .annotate(resident_count=Count("residents", filter=Q(residents__moved_out_on__isnull=True)))
         .order_by(*Household._meta.ordering)
     )
 
 
 def resident_list(community: Community) -> QuerySet[Resident]:
+    """Every resident of the community, moved out or not (the list's filter narrows it)."""
     return Resident.objects.for_community(community).select_related("household__entrance__building")
 
 
 def verification_queue(community: Community) -> QuerySet[Resident]:
     return (
         resident_list(community)
+        .current()
         .pending()
         .filter(user__isnull=False)
         .select_related("user")
@@ -60,17 +62,21 @@ def verification_queue(community: Community) -> QuerySet[Resident]:
 
 
 def community_stats(community: Community) -> dict[str, int]:
-    """Counts for the community dashboard, in one aggregate query over residents."""
-    residents = Resident.objects.for_community(community).aggregate(
-        total=Count("pk"),
-        verified=Count("pk", filter=Q(verification_status=Resident.Verification.VERIFIED)),
-        pending=Count(
-            "pk",
-            filter=Q(verification_status=Resident.Verification.PENDING, user__isnull=False),
-        ),
-        party=Count("pk", filter=Q(is_party_member=True)),
-        owners=Count("pk", filter=Q(is_owner=True)),
-        with_account=Count("pk", filter=Q(user__isnull=False)),
+    """Counts for the community dashboard, in one aggregate query over current residents."""
+    residents = (
+        Resident.objects.for_community(community)
+        .current()
+        .aggregate(
+            total=Count("pk"),
+            verified=Count("pk", filter=Q(verification_status=Resident.Verification.VERIFIED)),
+            pending=Count(
+                "pk",
+                filter=Q(verification_status=Resident.Verification.PENDING, user__isnull=False),
+            ),
+            party=Count("pk", filter=Q(is_party_member=True)),
+            owners=Count("pk", filter=Q(is_owner=True)),
+            with_account=Count("pk", filter=Q(user__isnull=False)),
+        )
     )
     homes = Household.objects.for_community(community).aggregate(
         households=Count("pk"),
@@ -91,6 +97,7 @@ def area_communities(communities: QuerySet[Community]) -> QuerySet[Community]:
     )
     residents = (
         Resident.objects.filter(household__entrance__building__community=OuterRef("pk"))
+        .current()
         .order_by()
         .values("household__entrance__building__community")
         .annotate(n=Count("pk"))
@@ -102,6 +109,7 @@ def area_communities(communities: QuerySet[Community]) -> QuerySet[Community]:
             verification_status=Resident.Verification.PENDING,
             user__isnull=False,
         )
+        .current()
         .order_by()
         .values("household__entrance__building__community")
         .annotate(n=Count("pk"))

@@ -44,7 +44,9 @@ def _resident_register(
     user.full_clean()
     user.save()
     resident = (
+        # Only a current resident's record: someone who moved out keeps their own.
         Resident.objects.select_for_update()
+        .current()
         .filter(household=household, name=display_name, user__isnull=True)
         .first()
     )
@@ -266,3 +268,65 @@ def roster_delete(*, obj) -> None:
     if not isinstance(obj, Building | Compound | Entrance | Household | Resident):
         raise TypeError(f"roster_delete does not delete {type(obj).__name__}")
     obj.delete()
+
+
+@transaction.atomic
+def resident_move_out(*, resident: Resident, moved_out_on, note: str = "", by) -> Resident:
+    """Record that a resident moved out on a date; the record and its history are kept.
+
+    Their votes, co-signatures, cases and volunteer records keep pointing at them; their
+    account stays but no longer counts as a verified resident of the community.
+    """
+    resident = _lock_resident(resident.pk)
+    if resident.has_moved_out:
+        raise ValidationError(
+            {
+                "moved_out_on": _("%(name)s is already recorded as moved out on %(date)s.")
+                % {"name": resident.name, "date": resident.moved_out_on.isoformat()}
+            }
+        )
+    if moved_out_on is None:
+        raise ValidationError({"moved_out_on": _("Enter the date the resident moved out.")})
+    if moved_out_on > timezone.localdate():
+        raise ValidationError({"moved_out_on": _("The moving-out date cannot be in the future.")})
+    recorded_on = timezone.localdate(resident.created_at)
+    if moved_out_on < recorded_on:
+        raise ValidationError(
+            {
+                "moved_out_on": _(
+                    "The moving-out date cannot be before the resident was recorded (%(date)s)."
+                )
+                % {"date": recorded_on.isoformat()}
+            }
+        )
+    resident.moved_out_on = moved_out_on
+    resident.moved_out_note = (note or "").strip()[:200]
+    resident.full_clean()
+    resident.save()
+    return resident
+
+
+@transaction.atomic
+def resident_move_back(*, resident: Resident, by) -> Resident:
+    """Undo a moving-out recorded by mistake: the resident is current again."""
+    resident = _lock_resident(resident.pk)
+    if not resident.has_moved_out:
+        raise ValidationError(_("%(name)s is not recorded as moved out.") % {"name": resident.name})
+    namesake = (
+        Resident.objects.current()
+        .filter(household_id=resident.household_id, name=resident.name)
+        .exclude(pk=resident.pk)
+    )
+    if namesake.exists():
+        raise ValidationError(
+            _(
+                "Another current resident of this household is called %(name)s; rename or "
+                "remove one of them first."
+            )
+            % {"name": resident.name}
+        )
+    resident.moved_out_on = None
+    resident.moved_out_note = ""
+    resident.full_clean()
+    resident.save()
+    return resident

@@ -78,6 +78,16 @@ urlpatterns = [
         name="resident_edit",
     ),
     path(
+        "c/<slug:code>/residents/<int:pk>/move-out/",
+        views.ResidentMoveOutView.as_view(),
+        name="resident_move_out",
+    ),
+    path(
+        "c/<slug:code>/residents/<int:pk>/move-back/",
+        views.ResidentMoveBackView.as_view(),
+        name="resident_move_back",
+    ),
+    path(
         "c/<slug:code>/residents/<int:pk>/account/",
         views.ResidentLinkAccountView.as_view(),
         name="resident_link_account",
@@ -101,6 +111,11 @@ urlpatterns = [
     path("c/<slug:code>/roles/new/", views.RoleAssignView.as_view(), name="role_assign"),
     path("c/<slug:code>/roles/<int:pk>/end/", views.RoleEndView.as_view(), name="role_end"),
     path("c/<slug:code>/roster/import/", views.RosterImportView.as_view(), name="roster_import"),
+    path(
+        "c/<slug:code>/roster/import/<str:token>/",
+        views.RosterImportPreviewView.as_view(),
+        name="roster_import_preview",
+    ),
     path(
         "c/<slug:code>/roster/export.<str:fmt>",
         views.RosterExportView.as_view(),

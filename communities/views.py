@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
@@ -28,6 +30,7 @@ from communities.forms import (
     HouseholdForm,
     ImportForm,
     LinkAccountForm,
+    MoveOutForm,
     RegistrationForm,
     RejectForm,
     ResidentForm,
@@ -82,7 +85,7 @@ class ResidentHomeView(LoginRequiredMixin, TemplateView):
             .first()
         )
         context["resident"] = resident
-        if resident is not None and resident.is_verified:
+        if resident is not None and resident.is_verified and not resident.has_moved_out:
             from deliberation.models import Ballot
 
             # Open votes of the resident's community, newest first (one query).
@@ -352,6 +355,12 @@ class RosterDeleteView(CommunityMixin, View):
                 "cancel_url": reverse(
                     f"communities:{self.kinds[kwargs['kind']][1]}", args=[self.community.code]
                 ),
+                # Deleting is for records entered by mistake; people who leave move out.
+                "move_out_url": reverse(
+                    "communities:resident_move_out", args=[self.community.code, obj.pk]
+                )
+                if isinstance(obj, Resident) and not obj.has_moved_out
+                else "",
             },
         )
 
@@ -434,7 +443,12 @@ class HouseholdDetailView(CommunityMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["residents"] = self.object.residents.select_related("user")
+        # One query for everyone recorded here, split into current and former residents.
+        people = list(self.object.residents.select_related("user"))
+        context["residents"] = [r for r in people if not r.has_moved_out]
+        context["former_residents"] = sorted(
+            (r for r in people if r.has_moved_out), key=lambda r: r.moved_out_on, reverse=True
+        )
         context["can_manage"] = self.request.user.has_perm(
             "communities.manage_roster", self.community
         )
@@ -578,6 +592,73 @@ class ResidentLinkAccountView(ResidentObjectMixin, FormView):
         except ValidationError as exc:
             apply_validation_error(form, exc)
             return self.form_invalid(form)
+        return redirect("communities:resident_detail", self.community.code, resident.pk)
+
+
+class ResidentMoveOutView(ResidentObjectMixin, FormView):
+    """Record that a resident moved out (the normal way a resident leaves the roster)."""
+
+    permission_required = "communities.manage_roster"
+    form_class = MoveOutForm
+    template_name = "communities/form.html"
+
+    form_takes_community = False
+
+    def get(self, request, *args, **kwargs):
+        resident = self.get_resident()
+        if resident.has_moved_out:
+            messages.info(
+                request,
+                _("%(name)s is already recorded as moved out.") % {"name": resident.name},
+            )
+            return redirect("communities:resident_detail", self.community.code, resident.pk)
+        return super().get(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"moved_out_on": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        resident = self.get_resident()
+        context["title"] = _("Record %(name)s as moved out") % {"name": resident.name}
+        return context
+
+    def form_valid(self, form):
+        resident = self.get_resident()
+        try:
+            services.resident_move_out(
+                resident=resident,
+                moved_out_on=form.cleaned_data["moved_out_on"],
+                note=form.cleaned_data["note"],
+                by=self.request.user,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(name)s is recorded as moved out. Their record and history are kept.")
+            % {"name": resident.name},
+        )
+        return redirect("communities:resident_detail", self.community.code, resident.pk)
+
+
+class ResidentMoveBackView(ResidentObjectMixin, View):
+    """Undo a moving-out recorded by mistake."""
+
+    permission_required = "communities.manage_roster"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        resident = self.get_resident()
+        try:
+            services.resident_move_back(resident=resident, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("%(name)s is a current resident again.") % {"name": resident.name}
+            )
         return redirect("communities:resident_detail", self.community.code, resident.pk)
 
 
@@ -737,6 +818,8 @@ class RoleEndView(CommunityMixin, View):
 
 
 class RosterImportView(CommunityMixin, FormView):
+    """Step 1: upload and check a file; a valid one is kept for the preview (step 2)."""
+
     permission_required = "communities.manage_roster"
     form_class = ImportForm
     template_name = "communities/roster_import.html"
@@ -745,22 +828,179 @@ class RosterImportView(CommunityMixin, FormView):
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
+        create_places = form.cleaned_data["create_places"]
         context = self.get_context_data(form=form)
         try:
-            table = roster.read_table(upload.name, upload.read())
+            data = upload.read()
+            table = roster.read_table(upload.name, data)
             parsed = roster.parse_rows(table)
         except roster.RosterFileError as exc:
             form.add_error("file", str(exc))
             return self.form_invalid(form)
-        if not parsed.ok:
-            context["errors"] = parsed.errors
+        # Every row is checked, against the file and then against the roster, before any
+        # error is shown: the office sees all the problems of a file at once.
+        place_errors = []
+        if parsed.rows:
+            place_errors = roster.roster_plan(
+                community=self.community, rows=parsed.rows, create_places=create_places
+            ).errors
+        if parsed.errors or place_errors:
+            context["errors"] = sorted([*parsed.errors, *place_errors], key=lambda e: e.row)
+            context["unknown_places"] = bool(place_errors)
             return self.render_to_response(context, status=200)
-        result = roster.roster_import(
-            community=self.community, rows=parsed.rows, by=self.request.user
+        token = pending_import_store(
+            self.request,
+            community=self.community,
+            file_name=upload.name,
+            data=data,
+            rows=parsed.rows,
+            skipped=parsed.skipped,
+            create_places=create_places,
         )
-        context["result"] = result
-        context["row_count"] = len(parsed.rows)
-        return self.render_to_response(context)
+        return redirect("communities:roster_import_preview", self.community.code, token)
+
+
+PENDING_IMPORTS = "roster_imports"
+# A preview older than this is refused: check the file again.
+PENDING_IMPORT_MAX_AGE = 60 * 60
+PENDING_IMPORTS_KEPT = 3
+
+
+def pending_import_store(
+    request, *, community, file_name, data: bytes, rows, skipped, create_places: bool
+) -> str:
+    """Keep a checked file's rows in the session under a random token; return the token."""
+    import secrets
+    import time
+
+    pending = dict(request.session.get(PENDING_IMPORTS, {}))
+    # Only the newest few previews are kept, so a session never grows without bound.
+    for old in sorted(pending, key=lambda t: pending[t]["at"])[: -PENDING_IMPORTS_KEPT + 1]:
+        del pending[old]
+    token = secrets.token_urlsafe(24)
+    pending[token] = {
+        "community": community.pk,
+        "file_name": file_name[:200],
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "create_places": create_places,
+        "rows": [r.to_json() for r in rows],
+        "skipped": skipped,
+        "at": time.time(),
+    }
+    request.session[PENDING_IMPORTS] = pending
+    return token
+
+
+def pending_import_load(request, community, token: str) -> dict | None:
+    """The checked file behind a token, if it is this session's, this community's and fresh."""
+    import time
+
+    entry = request.session.get(PENDING_IMPORTS, {}).get(token)
+    if entry is None or entry["community"] != community.pk:
+        return None
+    if time.time() - entry["at"] > PENDING_IMPORT_MAX_AGE:
+        return None
+    return entry
+
+
+def pending_import_drop(request, token: str) -> None:
+    pending = dict(request.session.get(PENDING_IMPORTS, {}))
+    if pending.pop(token, None) is not None:
+        request.session[PENDING_IMPORTS] = pending
+
+
+class RosterImportPreviewView(CommunityMixin, View):
+    """Step 2: what the checked file would change (new, changed old → new, unchanged);
+    the office confirms and the plan shown is applied in one transaction."""
+
+    permission_required = "communities.manage_roster"
+    template_name = "communities/roster_import_preview.html"
+
+    def load(self):
+        entry = pending_import_load(self.request, self.community, self.kwargs["token"])
+        if entry is None:
+            messages.error(
+                self.request,
+                _(
+                    "This import preview is no longer valid (it has expired, was already "
+                    "applied, or belongs to another session). Please upload the file again."
+                ),
+            )
+        return entry
+
+    def plan_for(self, entry) -> roster.RosterPlan:
+        rows = [roster.RosterRow.from_json(r) for r in entry["rows"]]
+        return roster.roster_plan(
+            community=self.community, rows=rows, create_places=entry["create_places"]
+        )
+
+    def get(self, request, *args, **kwargs):
+        entry = self.load()
+        if entry is None:
+            return redirect("communities:roster_import", self.community.code)
+        plan = self.plan_for(entry)
+        return render(
+            request,
+            self.template_name,
+            {
+                "community": self.community,
+                "entry": entry,
+                "plan": plan,
+                "token": kwargs["token"],
+                "new_records": plan.records(roster.NEW),
+                "changed_records": plan.records(roster.CHANGED),
+                "unchanged_records": plan.records(roster.UNCHANGED),
+            },
+        )
+
+    def post(self, request, *args, **kwargs):
+        token = kwargs["token"]
+        entry = self.load()
+        if entry is None:
+            return redirect("communities:roster_import", self.community.code)
+        rows = [roster.RosterRow.from_json(r) for r in entry["rows"]]
+        try:
+            plan = roster.roster_apply(
+                community=self.community,
+                rows=rows,
+                create_places=entry["create_places"],
+                expected_digest=request.POST.get("digest", ""),
+                by=request.user,
+            )
+        except roster.RosterChanged:
+            messages.error(
+                request,
+                _(
+                    "The roster has changed since this preview was shown, so nothing was "
+                    "imported. Please check the updated preview below and confirm again."
+                ),
+            )
+            return redirect(request.path)
+        pending_import_drop(request, token)
+        if plan.changed:
+            homes, people = plan.household_counts, plan.resident_counts
+            messages.success(
+                request,
+                _(
+                    "Imported. Buildings created: %(buildings)d, entrances created: "
+                    "%(entrances)d; households new: %(h_new)d, changed: %(h_changed)d; "
+                    "residents new: %(r_new)d, changed: %(r_changed)d."
+                )
+                % {
+                    "buildings": len(plan.new_buildings),
+                    "entrances": len(plan.new_entrances),
+                    "h_new": homes[roster.NEW],
+                    "h_changed": homes[roster.CHANGED],
+                    "r_new": people[roster.NEW],
+                    "r_changed": people[roster.CHANGED],
+                },
+            )
+        else:
+            messages.success(
+                request,
+                _("Everything in the file was already in the roster; nothing changed."),
+            )
+        return redirect("communities:roster_import", self.community.code)
 
 
 class RosterExportView(CommunityMixin, View):
@@ -773,7 +1013,13 @@ class RosterExportView(CommunityMixin, View):
         if kwargs.get("template"):
             rows, stem = roster.template_rows(), "roster-template"
         else:
-            rows, stem = roster.roster_rows(self.community), f"roster-{self.community.code}"
+            scope = request.GET.get("residents", "current")
+            if scope not in roster.RESIDENT_SCOPES:
+                scope = "current"
+            rows = roster.roster_rows(self.community, residents=scope)
+            stem = f"roster-{self.community.code}"
+            if scope != "current":
+                stem += "-moved-out" if scope == "moved_out" else "-all"
         if fmt == "csv":
             response = HttpResponse(roster.to_csv(rows), content_type="text/csv; charset=utf-8")
         else:

@@ -74,7 +74,11 @@ def cosign_add(*, proposal: Proposal, resident: Resident, threshold: int) -> boo
     Returns whether this signature was new. When the count reaches the community's
     threshold the proposal is flagged for the agenda (once).
     """
-    if not resident.is_verified or resident.community.pk != proposal.community_id:
+    if (
+        not resident.is_verified
+        or resident.has_moved_out
+        or resident.community.pk != proposal.community_id
+    ):
         raise ValidationError(_("Only verified residents of this community can co-sign."))
     with transaction.atomic():
         # The lock makes the status check and the threshold count exact.
@@ -118,8 +122,11 @@ def electorate_of(ballot: Ballot) -> Electorate:
     # One flat query of (household, area) per verified resident, counted here: at most a
     # few thousand rows, once per ballot, and no nested subqueries for the planner to
     # misjudge.
-    residents = Resident.objects.verified().filter(
-        household__entrance__building__community=ballot.proposal.community_id
+    # Residents who moved out are no longer part of the electorate.
+    residents = (
+        Resident.objects.verified()
+        .current()
+        .filter(household__entrance__building__community=ballot.proposal.community_id)
     )
     if not ballot.proposal.whole_community:
         residents = residents.filter(
@@ -168,6 +175,8 @@ def voter_problem(ballot: Ballot, resident: Resident) -> str | None:
     """Why this resident may not vote in this ballot, or None if they may."""
     if not resident.is_verified:
         return _("Only verified residents can vote.")
+    if resident.has_moved_out:
+        return _("This resident has moved out and can no longer vote here.")
     if not in_scope(ballot.proposal).filter(pk=resident.household_id).exists():
         return _("This ballot is for residents of other buildings.")
     if ballot.owners_only and not (
@@ -379,6 +388,7 @@ def ballot_remind(*, ballot_id: int, now: dt.datetime) -> int:
         residents = (
             Resident.objects.filter(household__in=in_scope(ballot.proposal), user__isnull=False)
             .verified()
+            .current()
             .select_related("household", "user")
         )
         if ballot.owners_only:

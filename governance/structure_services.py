@@ -60,6 +60,7 @@ def post_assign(
     if (
         resident is not None
         and not Resident.objects.for_community(organisation.community)
+        .current()
         .filter(pk=resident.pk)
         .exists()
     ):

@@ -205,7 +205,7 @@ def volunteer_from_resident(
         .select_related("household__entrance__building")
         .get(pk=resident.pk)
     )
-    if resident.verification_status != Resident.Verification.VERIFIED:
+    if resident.verification_status != Resident.Verification.VERIFIED or resident.has_moved_out:
         raise ValidationError(_("Only a verified resident can sign up as a volunteer."))
     if Volunteer.objects.filter(resident=resident).exists():
         raise ValidationError(_("You are already a volunteer."))

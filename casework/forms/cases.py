@@ -57,6 +57,7 @@ def search_residents(community: Community, text: str):
         match |= Q(phone__contains=digits)
     return (
         Resident.objects.for_community(community)
+        .current()
         .exclude(verification_status=Resident.Verification.REJECTED)
         .select_related("household__entrance__building")
         .filter(match)

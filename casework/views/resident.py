@@ -92,6 +92,7 @@ class ResidentMixin(CommunityMixin, OwnResidentRequired):
                 user=self.request.user,
                 household__entrance__building__community=self.community,
                 verification_status=Resident.Verification.VERIFIED,
+                moved_out_on__isnull=True,
             )
             .select_related("household__entrance__building")
             .first()

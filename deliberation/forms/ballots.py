@@ -156,6 +156,8 @@ class PaperVoteForm(VoteForm):
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["option"].label = _("Their choice on paper")
-        self.fields["resident"].queryset = Resident.objects.for_community(community).select_related(
-            "household__entrance__building"
+        self.fields["resident"].queryset = (
+            Resident.objects.for_community(community)
+            .current()
+            .select_related("household__entrance__building")
         )

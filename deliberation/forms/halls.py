@@ -56,7 +56,8 @@ def _search(queryset, text: str):
     text = (text or "").strip()
     if not text:
         return queryset.none()
-    return queryset.filter(Q(name__icontains=text) | Q(phone=text))[:SEARCH_LIMIT]
+    # Search offers current residents; people already chosen stay valid choices.
+    return queryset.current().filter(Q(name__icontains=text) | Q(phone=text))[:SEARCH_LIMIT]
 
 
 def _ids(values) -> list[int]:

@@ -7,6 +7,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communities.forms import CrispyMixin
@@ -69,8 +70,10 @@ class ProposalForm(CrispyMixin, forms.ModelForm):
         self.fields["description"].help_text = _("What is the problem, and what do you suggest?")
         if office:
             self.fields["resident"] = ResidentChoiceField(
+                # Current residents; one who moved out stays on a proposal they raised.
                 queryset=Resident.objects.for_community(community)
                 .verified()
+                .filter(Q(moved_out_on__isnull=True) | Q(pk=self.instance.resident_id))
                 .select_related("household__entrance__building"),
                 required=False,
                 label=_("Raised by resident"),

@@ -225,7 +225,11 @@ class BallotView(BallotMixin, TemplateView):
 
     def not_allowed(self):
         scope = scope_of(self.request.user)
-        waiting = scope.home_community_id == self.community.pk and not scope.home_verified
+        waiting = (
+            scope.home_community_id == self.community.pk
+            and not scope.home_verified
+            and not scope.home_moved_out
+        )
         response = self.response_class(
             request=self.request,
             template="deliberation/ballots/not_allowed.html",
@@ -287,8 +291,11 @@ class PaperVoteView(BallotMixin, TemplateView):
     permission_required = "deliberation.manage"
 
     def residents(self):
-        return Resident.objects.for_community(self.community).select_related(
-            "household__entrance__building"
+        # Paper ballots are entered for current residents only.
+        return (
+            Resident.objects.for_community(self.community)
+            .current()
+            .select_related("household__entrance__building")
         )
 
     def get(self, request, *args, **kwargs):

@@ -555,6 +555,7 @@ class PaperCoSignView(ProposalObjectMixin, TemplateView):
         return (
             Resident.objects.for_community(self.community)
             .verified()
+            .current()
             .select_related("household__entrance__building")
         )
 

@@ -82,6 +82,7 @@ class PostForm(CrispyMixin, forms.Form):
         if user is None:
             residents = list(
                 Resident.objects.for_community(self.community)
+                .current()
                 .filter(phone=value)
                 .select_related("user")[:2]
             )

@@ -9,11 +9,16 @@ The matrix is written out by hand so a reader can check each cell against the ru
 - a user with a tie but without the permission gets 403.
 """
 
+import datetime as dt
+import time
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth.hashers import check_password
 from django.urls import reverse
 
 from accounts import urls as account_urls
+from communities import roster
 from communities import urls as community_urls
 from communities.models import (
     Building,
@@ -23,6 +28,7 @@ from communities.models import (
     Household,
     Resident,
 )
+from communities.views import PENDING_IMPORTS
 from tests.factories import (
     PASSWORD,
     BuildingFactory,
@@ -76,12 +82,16 @@ EXPECTED = {
     "communities:resident_create":        (LOGIN, 403,  404,  200,   200,  404,  403,   403,  200),
     "communities:resident_edit":          (LOGIN, 403,  404,  200,   200,  404,  403,   403,  200),
     "communities:resident_link_account":  (LOGIN, 403,  404,  200,   200,  404,  403,   403,  200),
+    "communities:resident_move_out":      (LOGIN, 403,  404,  200,   200,  404,  403,   403,  200),
+    "communities:resident_move_back":     (LOGIN, 403,  404,  302,   302,  404,  403,   403,  302),
     "communities:compound_create":        (LOGIN, 403,  404,  200,   200,  404,  403,   403,  200),
     "communities:compound_edit":          (LOGIN, 403,  404,  200,   200,  404,  403,   403,  200),
     "communities:roster_delete":          (LOGIN, 403,  404,  200,   200,  404,  403,   403,  200),
     "communities:verification":           (LOGIN, 403,  404,  200,   200,  404,  403,   403,  200),
     "communities:verification_decide":    (LOGIN, 403,  404,  302,   302,  404,  403,   403,  302),
     "communities:roster_import":          (LOGIN, 403,  404,  200,   200,  404,  403,   403,  200),
+    # The preview of a file checked in this session (the matrix stores one for each role).
+    "communities:roster_import_preview":  (LOGIN, 403,  404,  200,   200,  404,  403,   403,  200),
     "communities:roster_export":          (LOGIN, 403,  404,  200,   200,  404,  403,   403,  200),
     "communities:roster_template":        (LOGIN, 403,  404,  200,   200,  404,  403,   403,  200),
     # Secretaries only: the community's profile, a resident's password, who holds a role.
@@ -94,7 +104,13 @@ EXPECTED = {
 # fmt: on
 
 # Views that only accept POST; everything else is requested with GET.
-POST_ONLY = {"accounts:logout", "communities:verification_decide", "communities:role_end"}
+POST_ONLY = {
+    "accounts:logout",
+    "communities:verification_decide",
+    "communities:role_end",
+    "communities:resident_move_back",
+}
+PREVIEW_TOKEN = "matrix-preview-token"
 
 
 def _url_names(module) -> set[str]:
@@ -118,8 +134,11 @@ def place(world):
         verification_status=Resident.Verification.PENDING,
         verified_at=None,
     )
+    former = ResidentFactory(household=household, name="已迁出的人")
+    Resident.objects.filter(pk=former.pk).update(moved_out_on=dt.date(2026, 1, 5))
     return {
         "community": world.community_a,
+        "former": former,
         "building": household.entrance.building,
         "entrance": household.entrance,
         "household": household,
@@ -142,6 +161,8 @@ def _request_for(name: str, place) -> tuple[str, str, dict]:
         "resident_edit": "applicant",
         "resident_link_account": "applicant",
         "resident_reset_password": "applicant",
+        "resident_move_out": "applicant",
+        "resident_move_back": "former",
         "role_end": "role",
         "compound_edit": "compound",
     }
@@ -161,6 +182,8 @@ def _request_for(name: str, place) -> tuple[str, str, dict]:
         args = [code, place["applicant"].pk, "approve"]
     elif short in ("roster_export", "roster_template"):
         args = [code, "csv"]
+    elif short == "roster_import_preview":
+        args = [code, PREVIEW_TOKEN]
     else:
         args = [code]
     method = "post" if name in POST_ONLY else "get"
@@ -178,6 +201,8 @@ MATRIX = [
 def test_role_url_matrix(client, world, place, name, role, expected):
     if role != "anonymous":
         client.force_login(world.users[role])
+        if name == "communities:roster_import_preview":
+            _store_preview(client, place["community"])
     method, path, data = _request_for(name, place)
     response = getattr(client, method)(path, data)
 
@@ -198,6 +223,31 @@ def test_role_url_matrix(client, world, place, name, role, expected):
     if name == "communities:role_end":
         place["role"].refresh_from_db()
         assert (place["role"].end_date is not None) == (expected == 302)
+    if name == "communities:resident_move_back":
+        place["former"].refresh_from_db()
+        assert (place["former"].moved_out_on is None) == (expected == 302)
+    if name == "communities:roster_import_preview" and expected == 200:
+        assert response.context["plan"].household_counts["new"] == 1
+
+
+def _store_preview(client, community):
+    """Put a checked one-row file in the client's session, as the upload step does."""
+    row = roster.RosterRow(
+        2, "1号楼", community.buildings.get().entrances.get().name, "909", Decimal("50.00"), "owner"
+    )
+    session = client.session
+    session[PENDING_IMPORTS] = {
+        PREVIEW_TOKEN: {
+            "community": community.pk,
+            "file_name": "r.csv",
+            "sha256": "",
+            "create_places": False,
+            "rows": [row.to_json()],
+            "skipped": [],
+            "at": time.time(),
+        }
+    }
+    session.save()
 
 
 # Where each role lands from "/": office staff on their dashboard, area staff and

@@ -113,6 +113,26 @@ def grow_household(world, start: int, count: int) -> None:
     )
 
 
+def grow_roster_half_moved_out(world, start: int, count: int) -> None:
+    """grow_roster, then every other new resident recorded as moved out last month."""
+    grow_roster(world, start, count)
+    moved = Resident.objects.filter(name__in=[f"批量{i}" for i in range(start, start + count, 2)])
+    moved.update(moved_out_on=timezone.localdate() - dt.timedelta(days=30))
+
+
+def grow_household_former(world, start: int, count: int) -> None:
+    """Add `count` former residents (moved out) to household A."""
+    Resident.objects.bulk_create(
+        Resident(
+            household=world.household_a,
+            name=f"原住户{i}",
+            moved_out_on=timezone.localdate() - dt.timedelta(days=i % 300),
+            moved_out_note="迁走",
+        )
+        for i in range(start, start + count)
+    )
+
+
 def grow_roles(world, start: int, count: int) -> None:
     """Add `count` roles in community A: even ones current, odd ones ended last year."""
     today = timezone.localdate()
@@ -175,10 +195,12 @@ def _paginated(response) -> int:
 #                      page (households + entrance + building, resident count)          = 10
 # - resident_list:     count, building filter choices,
 #                      page (residents + household + entrance + building)               = 10
+#   (the same with ?moved_out=all, the list including residents who moved out)
 # - verification:      count, page (pending residents + user + home)                    = 9
 # - role_list:         current roles + user, count of past roles, page of past roles    = 10
 # - building_detail:   building + compound, entrances with household counts             = 9
 # - household_detail:  household + entrance + building, residents + user                = 9
+#   (current and former residents are one query, split in the view)
 # - resident_detail:   resident + home + user + verified_by                             = 8
 # - area (subdistrict_a): 1 session, 2 user, 3-5 scope, 6 unread count, 7 count of
 #   communities beneath, 8 the page of communities + subdistrict + district with
@@ -220,6 +242,14 @@ PAGES = {
         baseline=1,
         max_queries=10,
     ),
+    # The same page listing everyone, current and moved out (the filter's 含已迁出).
+    "resident_list_with_moved_out": Page(
+        url=lambda world: reverse("communities:resident_list", args=["a"]) + "?moved_out=all",
+        grow=grow_roster_half_moved_out,
+        rows=_paginated,
+        baseline=1,
+        max_queries=10,
+    ),
     "verification": Page(
         url=_code("verification"),
         grow=grow_roster,
@@ -255,6 +285,14 @@ PAGES = {
         url=lambda world: reverse("communities:household_detail", args=["a", world.household_a.pk]),
         grow=grow_household,
         rows=lambda r: len(r.context["residents"]),
+        baseline=1,
+        max_queries=9,
+    ),
+    # Former residents come from the same query as current ones, split on the page.
+    "household_detail_with_former_residents": Page(
+        url=lambda world: reverse("communities:household_detail", args=["a", world.household_a.pk]),
+        grow=grow_household_former,
+        rows=lambda r: len(r.context["residents"]) + len(r.context["former_residents"]),
         baseline=1,
         max_queries=9,
     ),

@@ -29,6 +29,7 @@ def search_residents(community: Community, text: str):
         return Resident.objects.none()
     return (
         Resident.objects.for_community(community)
+        .current()
         .select_related("household__entrance__building")
         .filter(Q(name__icontains=text) | Q(household__room__icontains=text))
         .order_by(*Resident._meta.ordering)[:SEARCH_LIMIT]

@@ -425,6 +425,7 @@ class BecomeVolunteerView(VolunteerMixin, FormView):
         resident = (
             Resident.objects.for_community(self.community)
             .verified()
+            .current()
             .filter(user=self.request.user)
             .first()
         )
