@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "volunteers",
     "casework",
     "notifications",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -69,7 +70,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "communities.context_processors.navigation",
+                "portal.context_processors.navigation",
                 "notifications.context_processors.unread",
             ],
         },
