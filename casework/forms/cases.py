@@ -26,6 +26,7 @@ from casework.models import Case, CaseAction, CaseCategory, TaskGroup, Urgency
 from communities.forms import CrispyMixin, NameChoiceField
 from communities.models import Building, Community, CommunityRole, Entrance, Resident
 from communities.scope import OFFICE_ROLES
+from communities.selectors import resident_search
 from deliberation.forms.halls import DATETIME, SEARCH_BUTTON, SearchMixin, resident_label
 from governance.models import Organisation
 
@@ -43,25 +44,6 @@ DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 DUPLICATE_ORDER = _("A case with this order number already exists.")
 # The office records cases from these sources; residents report online themselves.
 OFFICE_SOURCES = [(value, label) for value, label in Case.Source.choices if value != "online"]
-
-
-def search_residents(community: Community, text: str):
-    """Residents of the community (not rejected) whose name, mobile number or room
-    matches, at most SEARCH_LIMIT."""
-    text = (text or "").strip()
-    if not text:
-        return Resident.objects.none()
-    match = Q(name__icontains=text) | Q(household__room=text)
-    digits = normalize_mobile(text)
-    if digits.isdigit() and len(digits) >= 4:
-        match |= Q(phone__contains=digits)
-    return (
-        Resident.objects.for_community(community)
-        .exclude(verification_status=Resident.Verification.REJECTED)
-        .select_related("household__entrance__building")
-        .filter(match)
-        .order_by(*Resident._meta.ordering)[:SEARCH_LIMIT]
-    )
 
 
 def search_button():
@@ -203,7 +185,13 @@ class CaseForm(SearchMixin, CrispyMixin, forms.Form):
         field.queryset = residents
         chosen = self.chosen("reporter_resident")
         shown = list(residents.filter(pk__in=chosen)) if chosen else []
-        shown += [r for r in search_residents(community, self.search_text()) if r.pk not in chosen]
+        found = resident_search(
+            community=community,
+            query=self.search_text(),
+            limit=SEARCH_LIMIT,
+            residents=residents.exclude(verification_status=Resident.Verification.REJECTED),
+        )
+        shown += [r for r in found if r.pk not in chosen]
         field.widget.choices = [("", _("Not a resident found here: name and phone below"))] + [
             (r.pk, f"{resident_label(r)} · {r.masked_phone}" if r.phone else resident_label(r))
             for r in shown

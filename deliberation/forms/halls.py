@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from communities.forms import CrispyMixin
 from communities.models import Building, Community, CommunityRole, Resident
 from communities.scope import OFFICE_ROLES
+from communities.selectors import resident_search
 from deliberation.models import Hall, Proposal, Representative, Session, SessionPhoto
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -50,13 +51,6 @@ def resident_label(resident: Resident) -> str:
 
 def _residents(community: Community):
     return Resident.objects.for_community(community).select_related("household__entrance__building")
-
-
-def _search(queryset, text: str):
-    text = (text or "").strip()
-    if not text:
-        return queryset.none()
-    return queryset.filter(Q(name__icontains=text) | Q(phone=text))[:SEARCH_LIMIT]
 
 
 def _ids(values) -> list[int]:
@@ -135,7 +129,10 @@ class RepresentativeForm(SearchMixin, CrispyMixin, forms.Form):
         field.queryset = verified
         chosen = self.chosen("resident")
         shown = list(verified.filter(pk__in=chosen)) if chosen else []
-        shown += [r for r in _search(verified, self.search_text()) if r.pk not in chosen]
+        found = resident_search(
+            community=community, query=self.search_text(), limit=SEARCH_LIMIT, residents=verified
+        )
+        shown += [r for r in found if r.pk not in chosen]
         field.widget.choices = [(r.pk, resident_label(r)) for r in shown]
         self.helper.layout = Layout(
             FieldWithButtons(
@@ -235,7 +232,8 @@ class SessionForm(SearchMixin, CrispyMixin, forms.ModelForm):
         chosen = self.chosen("attendees")
         shown = list(residents.filter(Q(pk__in=current) | Q(pk__in=chosen)).order_by("name"))
         seen = {r.pk for r in shown}
-        shown += [r for r in _search(residents, self.search_text()) if r.pk not in seen]
+        found = resident_search(community=community, query=self.search_text(), limit=SEARCH_LIMIT)
+        shown += [r for r in found if r.pk not in seen]
         self.fields["attendees"].widget.choices = [(r.pk, resident_label(r)) for r in shown]
         self.fields["attendees"].help_text = _(
             "Tick everyone who came: current representatives and any residents found above."

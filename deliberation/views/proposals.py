@@ -18,6 +18,7 @@ from django_filters.views import FilterView
 from communities.mixins import ServiceFormMixin, apply_validation_error
 from communities.models import Resident
 from communities.scope import scope_of
+from communities.selectors import resident_search
 from deliberation import lifecycle, proposal_services, services
 from deliberation.filters import ProposalFilter
 from deliberation.forms.ballots import ResidentSearchForm
@@ -559,9 +560,12 @@ class PaperCoSignView(ProposalObjectMixin, TemplateView):
         found = []
         if query:
             found = list(
-                self.residents()
-                .filter(Q(name__icontains=query) | Q(household__room__icontains=query))
-                .order_by(*Resident._meta.ordering)[:SEARCH_LIMIT]
+                resident_search(
+                    community=self.community,
+                    query=query,
+                    limit=SEARCH_LIMIT,
+                    residents=self.residents(),
+                )
             )
         signed = set(
             proposal.cosigns.filter(resident__in=found).values_list("resident_id", flat=True)
