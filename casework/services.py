@@ -23,6 +23,7 @@ from casework.models import (
     TaskGroup,
     Urgency,
 )
+from communities import uploads
 from communities.models import Building, Community, CommunityRole, Entrance, Resident
 from communities.scope import OFFICE_ROLES
 from notifications.services import notification_send
@@ -32,11 +33,6 @@ S = Case.Status
 
 # A clock a few minutes fast on a worker's computer must not reject "now".
 FUTURE_SLACK = dt.timedelta(minutes=10)
-ATTACHMENT_TYPES = {
-    "application/pdf": b"%PDF",
-    "image/jpeg": b"\xff\xd8\xff",
-    "image/png": b"\x89PNG",
-}
 
 
 # ---------------------------------------------------------------- deadlines
@@ -515,15 +511,7 @@ def case_reopen(*, case: Case, by, reason: str) -> Case:
 
 def check_attachment(upload) -> None:
     """Only PDF, JPG or PNG, of a sensible size, whose bytes match the type."""
-    if upload.size > settings.CASEWORK_ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"file": _("The file is larger than 10 MB.")})
-    signature = ATTACHMENT_TYPES.get(getattr(upload, "content_type", ""))
-    if signature is None:
-        raise ValidationError({"file": _("Upload a PDF, JPG or PNG file.")})
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(signature):
-        raise ValidationError({"file": _("The file is not a real PDF, JPG or PNG.")})
+    uploads.check_document(upload, max_bytes=settings.CASEWORK_ATTACHMENT_MAX_BYTES, field="file")
 
 
 @transaction.atomic

@@ -9,8 +9,6 @@ button of the same form, so it works without JavaScript and keeps what was typed
 
 from __future__ import annotations
 
-import os
-
 from crispy_forms.bootstrap import FieldWithButtons, StrictButton
 from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
@@ -23,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.validators import normalize_mobile, validate_mobile
 from casework import services
 from casework.models import Case, CaseAction, CaseCategory, TaskGroup, Urgency
+from communities import uploads
 from communities.forms import CrispyMixin, NameChoiceField
 from communities.models import Building, Community, CommunityRole, Entrance, Resident
 from communities.scope import OFFICE_ROLES
@@ -33,13 +32,6 @@ from governance.models import Organisation
 User = get_user_model()
 
 SEARCH_LIMIT = 20
-# What a case's file may be called, and the type it is served as.
-ATTACHMENT_EXTENSIONS = {
-    ".pdf": "application/pdf",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-}
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 DUPLICATE_ORDER = _("A case with this order number already exists.")
 # The office records cases from these sources; residents report online themselves.
@@ -354,10 +346,7 @@ class AttachmentForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         # The name decides how the file is served later, so it must match its kind too.
-        if os.path.splitext(upload.name)[1].lower() not in ATTACHMENT_EXTENSIONS:
-            raise forms.ValidationError(_("Upload a PDF, JPG or PNG file."))
-        if upload.size > settings.CASEWORK_ATTACHMENT_MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        uploads.check_document(upload, max_bytes=settings.CASEWORK_ATTACHMENT_MAX_BYTES)
         return upload
 
 

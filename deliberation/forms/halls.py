@@ -13,12 +13,12 @@ import django_filters
 from crispy_forms.bootstrap import FieldWithButtons, StrictButton
 from crispy_forms.layout import Field, Layout
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communities import uploads
 from communities.forms import CrispyMixin
 from communities.models import Building, Community, CommunityRole, Resident
 from communities.scope import OFFICE_ROLES
@@ -269,11 +269,8 @@ class PhotoForm(CrispyMixin, forms.ModelForm):
 
     def clean_image(self):
         image = self.cleaned_data.get("image")
-        if image and hasattr(image, "image"):
-            if image.size > settings.PHOTO_MAX_BYTES:
-                raise forms.ValidationError(_("The photo is larger than 5 MB."))
-            if getattr(image.image, "format", None) not in ("JPEG", "PNG"):
-                raise forms.ValidationError(_("Upload a JPG or PNG photo."))
+        if image and hasattr(image, "image"):  # a new upload that opened as a picture
+            uploads.check_photo(image)
         return image
 
 
