@@ -25,7 +25,6 @@ from casework.models import (
 )
 from communities import uploads
 from communities.models import Building, Community, CommunityRole, Entrance, Resident
-from communities.scope import OFFICE_ROLES
 from notifications.services import notification_send
 
 A = CaseAction.Kind
@@ -77,7 +76,7 @@ def office_users(community: Community):
 
     return User.objects.filter(
         pk__in=CommunityRole.objects.active(timezone.localdate())
-        .filter(community=community, role__in=OFFICE_ROLES)
+        .filter(community=community, role__in=CommunityRole.OFFICE_ROLES)
         .values("user")
     )
 
@@ -87,7 +86,7 @@ def secretaries_of(community: Community):
 
     return User.objects.filter(
         pk__in=CommunityRole.objects.active(timezone.localdate())
-        .filter(community=community, role__in=("secretary", "deputy_secretary"))
+        .filter(community=community, role__in=CommunityRole.SECRETARY_ROLES)
         .values("user")
     )
 
@@ -551,7 +550,7 @@ def task_group_save(
     members = list(members)
     allowed = set(
         CommunityRole.objects.active(timezone.localdate())
-        .filter(community=community, role__in=OFFICE_ROLES | {"property_manager"})
+        .filter(community=community, role__in=CommunityRole.HANDLER_ROLES)
         .values_list("user_id", flat=True)
     )
     if any(m.pk not in allowed for m in members):

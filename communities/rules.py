@@ -10,7 +10,8 @@ from collections.abc import Callable
 
 import rules
 
-from communities.scope import OFFICE_ROLES, SECRETARY_ROLES, scope_of
+from communities.models import CommunityRole
+from communities.scope import scope_of
 
 
 def community_of(obj):
@@ -21,13 +22,17 @@ def community_of(obj):
 @rules.predicate
 def is_office_staff_of(user, obj) -> bool:
     community = community_of(obj)
-    return community is not None and bool(scope_of(user).roles_in(community.pk) & OFFICE_ROLES)
+    return community is not None and bool(
+        scope_of(user).roles_in(community.pk) & CommunityRole.OFFICE_ROLES
+    )
 
 
 @rules.predicate
 def is_secretary_of(user, obj) -> bool:
     community = community_of(obj)
-    return community is not None and bool(scope_of(user).roles_in(community.pk) & SECRETARY_ROLES)
+    return community is not None and bool(
+        scope_of(user).roles_in(community.pk) & CommunityRole.SECRETARY_ROLES
+    )
 
 
 @rules.predicate

@@ -24,7 +24,6 @@ from casework.models import Case, CaseAction, CaseCategory, TaskGroup, Urgency
 from communities import uploads
 from communities.forms import CrispyMixin, NameChoiceField
 from communities.models import Building, Community, CommunityRole, Entrance, Resident
-from communities.scope import OFFICE_ROLES
 from communities.selectors import resident_search
 from deliberation.forms.halls import DATETIME, SEARCH_BUTTON, SearchMixin, resident_label
 from governance.models import Organisation
@@ -361,7 +360,7 @@ class MemberChoiceField(forms.ModelMultipleChoiceField):
 def staff_of(community: Community):
     """Active accounts with an office or property-manager role in the community."""
     roles = CommunityRole.objects.active(timezone.localdate()).filter(
-        community=community, role__in=OFFICE_ROLES | {CommunityRole.Role.PROPERTY_MANAGER}
+        community=community, role__in=CommunityRole.HANDLER_ROLES
     )
     return User.objects.filter(pk__in=roles.values("user"), is_active=True).order_by(
         "display_name", "pk"

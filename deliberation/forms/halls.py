@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy as _
 from communities import uploads
 from communities.forms import CrispyMixin
 from communities.models import Building, Community, CommunityRole, Resident
-from communities.scope import OFFICE_ROLES
 from communities.selectors import resident_search
 from deliberation.models import Hall, Proposal, Representative, Session, SessionPhoto
 
@@ -204,7 +203,7 @@ class SessionForm(SearchMixin, CrispyMixin, forms.ModelForm):
         self.fields["building"].help_text = _("Optional: the building the session was held at.")
 
         office = CommunityRole.objects.active(today).filter(
-            community=community, role__in=OFFICE_ROLES
+            community=community, role__in=CommunityRole.OFFICE_ROLES
         )
         hosts = Q(pk__in=office.values("user")) | Q(pk=user.pk)
         if self.instance.host_id:
