@@ -23,8 +23,8 @@ from casework.models import (
     TaskGroup,
     Urgency,
 )
+from communities import uploads
 from communities.models import Building, Community, CommunityRole, Entrance, Resident
-from communities.scope import OFFICE_ROLES
 from notifications.services import notification_send
 
 A = CaseAction.Kind
@@ -32,11 +32,6 @@ S = Case.Status
 
 # A clock a few minutes fast on a worker's computer must not reject "now".
 FUTURE_SLACK = dt.timedelta(minutes=10)
-ATTACHMENT_TYPES = {
-    "application/pdf": b"%PDF",
-    "image/jpeg": b"\xff\xd8\xff",
-    "image/png": b"\x89PNG",
-}
 
 
 # ---------------------------------------------------------------- deadlines
@@ -81,7 +76,7 @@ def office_users(community: Community):
 
     return User.objects.filter(
         pk__in=CommunityRole.objects.active(timezone.localdate())
-        .filter(community=community, role__in=OFFICE_ROLES)
+        .filter(community=community, role__in=CommunityRole.OFFICE_ROLES)
         .values("user")
     )
 
@@ -91,7 +86,7 @@ def secretaries_of(community: Community):
 
     return User.objects.filter(
         pk__in=CommunityRole.objects.active(timezone.localdate())
-        .filter(community=community, role__in=("secretary", "deputy_secretary"))
+        .filter(community=community, role__in=CommunityRole.SECRETARY_ROLES)
         .values("user")
     )
 
@@ -515,15 +510,7 @@ def case_reopen(*, case: Case, by, reason: str) -> Case:
 
 def check_attachment(upload) -> None:
     """Only PDF, JPG or PNG, of a sensible size, whose bytes match the type."""
-    if upload.size > settings.CASEWORK_ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"file": _("The file is larger than 10 MB.")})
-    signature = ATTACHMENT_TYPES.get(getattr(upload, "content_type", ""))
-    if signature is None:
-        raise ValidationError({"file": _("Upload a PDF, JPG or PNG file.")})
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(signature):
-        raise ValidationError({"file": _("The file is not a real PDF, JPG or PNG.")})
+    uploads.check_document(upload, max_bytes=settings.CASEWORK_ATTACHMENT_MAX_BYTES, field="file")
 
 
 @transaction.atomic
@@ -563,7 +550,7 @@ def task_group_save(
     members = list(members)
     allowed = set(
         CommunityRole.objects.active(timezone.localdate())
-        .filter(community=community, role__in=OFFICE_ROLES | {"property_manager"})
+        .filter(community=community, role__in=CommunityRole.HANDLER_ROLES)
         .values_list("user_id", flat=True)
     )
     if any(m.pk not in allowed for m in members):

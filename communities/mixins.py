@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 
 from communities.models import Community
@@ -65,3 +66,40 @@ def apply_validation_error(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+class ServiceFormMixin:
+    """A form page whose valid form is written by the app's service.
+
+    Renders ``template_name`` (communities/form.html) with ``title``; ``form_valid`` hands
+    the form to ``call_service`` (which returns what it saved, kept as ``self.object``),
+    shows a service's ValidationError next to the fields, or else flashes
+    ``success_message`` and redirects to ``get_success_url()``.
+    """
+
+    template_name = "communities/form.html"
+    title = ""
+    success_message = ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.title
+        return context
+
+    def call_service(self, form):
+        """Write the form through the service and return the saved object (or None)."""
+        raise NotImplementedError
+
+    def get_success_message(self, cleaned_data) -> str:
+        return self.success_message
+
+    def form_valid(self, form):
+        try:
+            self.object = self.call_service(form)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+            return self.form_invalid(form)
+        message = self.get_success_message(form.cleaned_data)
+        if message:
+            messages.success(self.request, message)
+        return HttpResponseRedirect(self.get_success_url())

@@ -405,6 +405,12 @@ class CommunityRole(models.Model):
         TEAM_LEADER = "team_leader", _("Volunteer team leader")
         REPRESENTATIVE = "representative", _("Deliberation representative")
 
+    # The groups of roles, named once: the community office, its heads, and who may
+    # handle a case (the office and the property company's staff).
+    OFFICE_ROLES = frozenset({Role.SECRETARY, Role.DEPUTY_SECRETARY, Role.WORKER})
+    SECRETARY_ROLES = frozenset({Role.SECRETARY, Role.DEPUTY_SECRETARY})
+    HANDLER_ROLES = OFFICE_ROLES | {Role.PROPERTY_MANAGER}
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,

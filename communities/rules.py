@@ -6,9 +6,12 @@ Every permission is checked against a community, or against an object with a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import rules
 
-from communities.scope import OFFICE_ROLES, SECRETARY_ROLES, scope_of
+from communities.models import CommunityRole
+from communities.scope import scope_of
 
 
 def community_of(obj):
@@ -19,13 +22,17 @@ def community_of(obj):
 @rules.predicate
 def is_office_staff_of(user, obj) -> bool:
     community = community_of(obj)
-    return community is not None and bool(scope_of(user).roles_in(community.pk) & OFFICE_ROLES)
+    return community is not None and bool(
+        scope_of(user).roles_in(community.pk) & CommunityRole.OFFICE_ROLES
+    )
 
 
 @rules.predicate
 def is_secretary_of(user, obj) -> bool:
     community = community_of(obj)
-    return community is not None and bool(scope_of(user).roles_in(community.pk) & SECRETARY_ROLES)
+    return community is not None and bool(
+        scope_of(user).roles_in(community.pk) & CommunityRole.SECRETARY_ROLES
+    )
 
 
 @rules.predicate
@@ -61,18 +68,20 @@ def has_any_tie_to(user, obj) -> bool:
         bool(scope.roles_in(community.pk))
         or scope.home_community_id == community.pk
         or is_area_staff_over(user, obj)
-        or _volunteers_here(user, community)
+        or any(tie(user, community) for tie in OTHER_TIES)
     )
 
 
-def _volunteers_here(user, community) -> bool:
-    """A volunteer who lives elsewhere (e.g. a team leader from the next estate) still
-    belongs to the community they serve. Asked only when nothing else ties them to it."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    from volunteers.models import Volunteer
+# Ties that other apps know about, each a function (user, community) -> bool asked only
+# when nothing above ties the user to the community. Apps above communities add theirs
+# with add_tie() from their own rules module, so communities imports none of them.
+OTHER_TIES: list[Callable[[object, object], bool]] = []
 
-    return Volunteer.objects.filter(user=user, community=community).exists()
+
+def add_tie(tie: Callable[[object, object], bool]) -> Callable[[object, object], bool]:
+    """Register another way a user can belong to a community (see has_any_tie_to)."""
+    OTHER_TIES.append(tie)
+    return tie
 
 
 @rules.predicate

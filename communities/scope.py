@@ -6,8 +6,11 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-OFFICE_ROLES = frozenset({"secretary", "deputy_secretary", "worker"})
-SECRETARY_ROLES = frozenset({"secretary", "deputy_secretary"})
+from communities.models import CommunityRole
+
+# Defined with the role choices; these names stay for modules that import them from here.
+OFFICE_ROLES = CommunityRole.OFFICE_ROLES
+SECRETARY_ROLES = CommunityRole.SECRETARY_ROLES
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ def scope_of(user) -> UserScope:
         return cached
     from django.db.models import Subquery
 
-    from communities.models import AreaStaffRole, CommunityRole, Household, Resident
+    from communities.models import AreaStaffRole, Household, Resident
 
     today = timezone.localdate()
     roles: dict[int, set[str]] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from accounts.validators import normalize_mobile
 from communities.models import (
     Building,
     Community,
@@ -134,4 +135,35 @@ def subdistricts_of(user) -> QuerySet[Subdistrict]:
     scope = scope_of(user)
     return Subdistrict.objects.filter(
         Q(pk__in=scope.subdistrict_ids) | Q(district__in=scope.district_ids)
+    )
+
+
+def resident_search(
+    *,
+    community: Community,
+    query: str,
+    limit: int,
+    residents: QuerySet[Resident] | None = None,
+    include_moved_out: bool = False,
+) -> QuerySet[Resident]:
+    """Residents of the community whose name or room contains ``query``, or whose mobile
+    number contains it (four digits or more), at most ``limit``, with their home loaded.
+
+    ``residents`` narrows who may be found (e.g. only verified residents); residents who
+    have moved out are left out unless ``include_moved_out`` asks for them.
+    """
+    text = (query or "").strip()
+    if not text:
+        return Resident.objects.none()
+    match = Q(name__icontains=text) | Q(household__room__icontains=text)
+    digits = normalize_mobile(text)
+    if digits.isdigit() and len(digits) >= 4:
+        match |= Q(phone__contains=digits)
+    found = (Resident.objects.all() if residents is None else residents).for_community(community)
+    if not include_moved_out:
+        found = found.current()
+    return (
+        found.select_related("household__entrance__building")
+        .filter(match)
+        .order_by(*Resident._meta.ordering)[:limit]
     )

@@ -5,11 +5,9 @@ from communities import views
 app_name = "communities"
 
 urlpatterns = [
-    path("me/", views.ResidentHomeView.as_view(), name="me"),
     path("register/", views.RegisterView.as_view(), name="register"),
     path("register/options/", views.register_options, name="register_options"),
     path("area/", views.AreaView.as_view(), name="area"),
-    path("c/<slug:code>/", views.DashboardView.as_view(), name="dashboard"),
     path("c/<slug:code>/start/", views.RoleHomeView.as_view(), name="role_home"),
     path("c/<slug:code>/profile/", views.ProfileEditView.as_view(), name="profile_edit"),
     path("c/<slug:code>/buildings/", views.BuildingListView.as_view(), name="building_list"),

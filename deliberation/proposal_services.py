@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
+from communities import uploads
 from communities.models import Building, Community, Resident
 from deliberation.models import (
     Opinion,
@@ -29,7 +28,6 @@ S = Proposal.Status
 EDITABLE_STATUSES = frozenset({S.DRAFT, S.SUBMITTED})
 # Opinions are taken while the matter is public and undecided.
 OPEN_FOR_OPINIONS = frozenset({S.SUBMITTED, S.ON_AGENDA, S.IN_DELIBERATION, S.VOTING})
-PHOTO_FORMATS = frozenset({"JPEG", "PNG"})
 OPINION_MAX_LENGTH = 1000
 
 
@@ -202,19 +200,7 @@ def opinion_hide(*, opinion: Opinion, by, reason: str) -> Opinion:
 
 
 def _check_photo(image) -> None:
-    if image.size > settings.PHOTO_MAX_BYTES:
-        raise ValidationError({"image": _("The photo is larger than 5 MB.")})
-    try:
-        image.seek(0)
-        with Image.open(image) as picture:
-            kind = picture.format
-            picture.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError({"image": _("The file is not a real JPG or PNG photo.")}) from None
-    finally:
-        image.seek(0)
-    if kind not in PHOTO_FORMATS:
-        raise ValidationError({"image": _("Upload a JPG or PNG photo.")})
+    uploads.check_photo(image, field="image")
 
 
 @transaction.atomic

@@ -237,7 +237,7 @@ def _post(organisation, title, *, user=None, resident=None) -> Post:
 
 
 def _user(phone: str, name: str):
-    from communities.management.commands.seed_demo import DEMO_PASSWORD
+    from communities.demo import DEMO_PASSWORD
 
     user = User.objects.filter(phone=phone).first()
     if user is None:

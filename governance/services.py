@@ -27,7 +27,7 @@ def secretaries_of(community) -> list:
     """Users who are secretary or deputy secretary of the community today."""
     roles = (
         CommunityRole.objects.active()
-        .filter(community=community, role__in=["secretary", "deputy_secretary"])
+        .filter(community=community, role__in=CommunityRole.SECRETARY_ROLES)
         .select_related("user")
     )
     return [role.user for role in roles]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
@@ -14,8 +13,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
+from communities import uploads
 from communities.models import Community
 from notifications.services import notification_send
 from volunteers import services
@@ -30,8 +29,6 @@ from volunteers.models import (
     Team,
     Volunteer,
 )
-
-PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png"}
 
 
 @transaction.atomic
@@ -120,20 +117,8 @@ def adoption_create(
 
 def validate_photo(photo) -> str:
     """Accept a real JPG or PNG image of at most 5 MB; return its file extension."""
-    if photo.size > settings.PHOTO_MAX_BYTES:
-        raise ValidationError({"photo": _("The photo is larger than 5 MB.")})
-    try:
-        photo.seek(0)
-        with Image.open(photo) as image:
-            kind = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError({"photo": _("Upload a JPG or PNG photo.")}) from None
-    finally:
-        photo.seek(0)
-    if kind not in PHOTO_FORMATS:
-        raise ValidationError({"photo": _("Upload a JPG or PNG photo.")})
-    return PHOTO_FORMATS[kind]
+    kind = uploads.check_photo(photo, field="photo", not_real=uploads.PHOTO_WRONG_KIND)
+    return uploads.EXTENSION_OF[kind]
 
 
 @transaction.atomic

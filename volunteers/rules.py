@@ -3,6 +3,7 @@
 import rules
 
 from communities.rules import (
+    add_tie,
     community_of,
     is_area_staff_over,
     is_office_staff_of,
@@ -10,6 +11,17 @@ from communities.rules import (
     is_verified_resident_of,
 )
 from communities.scope import scope_of
+
+
+@add_tie
+def _volunteers_here(user, community) -> bool:
+    """A volunteer who lives elsewhere (e.g. a team leader from the next estate) still
+    belongs to the community they serve. Asked only when nothing else ties them to it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    from volunteers.models import Volunteer
+
+    return Volunteer.objects.filter(user=user, community=community).exists()
 
 
 @rules.predicate

@@ -9,8 +9,6 @@ button of the same form, so it works without JavaScript and keeps what was typed
 
 from __future__ import annotations
 
-import os
-
 from crispy_forms.bootstrap import FieldWithButtons, StrictButton
 from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
@@ -23,46 +21,20 @@ from django.utils.translation import gettext_lazy as _
 from accounts.validators import normalize_mobile, validate_mobile
 from casework import services
 from casework.models import Case, CaseAction, CaseCategory, TaskGroup, Urgency
+from communities import uploads
 from communities.forms import CrispyMixin, NameChoiceField
 from communities.models import Building, Community, CommunityRole, Entrance, Resident
-from communities.scope import OFFICE_ROLES
+from communities.selectors import resident_search
 from deliberation.forms.halls import DATETIME, SEARCH_BUTTON, SearchMixin, resident_label
 from governance.models import Organisation
 
 User = get_user_model()
 
 SEARCH_LIMIT = 20
-# What a case's file may be called, and the type it is served as.
-ATTACHMENT_EXTENSIONS = {
-    ".pdf": "application/pdf",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-}
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 DUPLICATE_ORDER = _("A case with this order number already exists.")
 # The office records cases from these sources; residents report online themselves.
 OFFICE_SOURCES = [(value, label) for value, label in Case.Source.choices if value != "online"]
-
-
-def search_residents(community: Community, text: str):
-    """Residents of the community (not rejected) whose name, mobile number or room
-    matches, at most SEARCH_LIMIT."""
-    text = (text or "").strip()
-    if not text:
-        return Resident.objects.none()
-    match = Q(name__icontains=text) | Q(household__room=text)
-    digits = normalize_mobile(text)
-    if digits.isdigit() and len(digits) >= 4:
-        match |= Q(phone__contains=digits)
-    return (
-        Resident.objects.for_community(community)
-        .current()
-        .exclude(verification_status=Resident.Verification.REJECTED)
-        .select_related("household__entrance__building")
-        .filter(match)
-        .order_by(*Resident._meta.ordering)[:SEARCH_LIMIT]
-    )
 
 
 def search_button():
@@ -204,7 +176,13 @@ class CaseForm(SearchMixin, CrispyMixin, forms.Form):
         field.queryset = residents
         chosen = self.chosen("reporter_resident")
         shown = list(residents.filter(pk__in=chosen)) if chosen else []
-        shown += [r for r in search_residents(community, self.search_text()) if r.pk not in chosen]
+        found = resident_search(
+            community=community,
+            query=self.search_text(),
+            limit=SEARCH_LIMIT,
+            residents=residents.exclude(verification_status=Resident.Verification.REJECTED),
+        )
+        shown += [r for r in found if r.pk not in chosen]
         field.widget.choices = [("", _("Not a resident found here: name and phone below"))] + [
             (r.pk, f"{resident_label(r)} · {r.masked_phone}" if r.phone else resident_label(r))
             for r in shown
@@ -367,10 +345,7 @@ class AttachmentForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         # The name decides how the file is served later, so it must match its kind too.
-        if os.path.splitext(upload.name)[1].lower() not in ATTACHMENT_EXTENSIONS:
-            raise forms.ValidationError(_("Upload a PDF, JPG or PNG file."))
-        if upload.size > settings.CASEWORK_ATTACHMENT_MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        uploads.check_document(upload, max_bytes=settings.CASEWORK_ATTACHMENT_MAX_BYTES)
         return upload
 
 
@@ -385,7 +360,7 @@ class MemberChoiceField(forms.ModelMultipleChoiceField):
 def staff_of(community: Community):
     """Active accounts with an office or property-manager role in the community."""
     roles = CommunityRole.objects.active(timezone.localdate()).filter(
-        community=community, role__in=OFFICE_ROLES | {CommunityRole.Role.PROPERTY_MANAGER}
+        community=community, role__in=CommunityRole.HANDLER_ROLES
     )
     return User.objects.filter(pk__in=roles.values("user"), is_active=True).order_by(
         "display_name", "pk"

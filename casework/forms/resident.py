@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from casework import services
 from casework.models import Case, CaseCategory
+from communities import uploads
 from communities.models import Building, Community, Entrance
-
-PHOTO_TYPES = ("image/jpeg", "image/png")
 
 
 class ReportForm(forms.Form):
@@ -84,8 +84,12 @@ class ReportForm(forms.Form):
         photo = self.cleaned_data.get("photo")
         if not photo:
             return None
-        if getattr(photo, "content_type", "") not in PHOTO_TYPES:
-            raise ValidationError(_("Please choose a JPG or PNG photo."))
+        uploads.check_upload(
+            photo,
+            kinds=uploads.PHOTO_KINDS,
+            max_bytes=settings.CASEWORK_ATTACHMENT_MAX_BYTES,
+            wrong_kind=_("Please choose a JPG or PNG photo."),
+        )
         try:
             services.check_attachment(photo)
         except ValidationError as exc:

@@ -49,7 +49,6 @@ from casework import rules as casework_rules
 from casework import selectors, services
 from casework.filters import CaseFilter
 from casework.forms.cases import (
-    ATTACHMENT_EXTENSIONS,
     DUPLICATE_ORDER,
     AssignForm,
     AttachmentForm,
@@ -62,6 +61,7 @@ from casework.forms.cases import (
     workers_of,
 )
 from casework.models import Case, CaseAttachment, TaskGroup
+from communities import uploads
 from communities.mixins import CommunityMixin, apply_validation_error
 from deliberation.forms.halls import SEARCH_BUTTON, unbound_copy
 
@@ -629,7 +629,7 @@ class AttachmentFileView(CaseObjectMixin, View):
         except FileNotFoundError:
             raise Http404 from None
         name = os.path.basename(attachment.file.name)
-        content_type = ATTACHMENT_EXTENSIONS.get(os.path.splitext(name)[1].lower())
+        content_type = uploads.kind_by_name(name)
         if content_type is None:
             # Never let a stored file be shown as a page of this site.
             return FileResponse(

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "volunteers",
     "casework",
     "notifications",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -94,7 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "communities.context_processors.navigation",
+                "portal.context_processors.navigation",
                 "notifications.context_processors.unread",
             ],
         },

@@ -13,15 +13,15 @@ import django_filters
 from crispy_forms.bootstrap import FieldWithButtons, StrictButton
 from crispy_forms.layout import Field, Layout
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communities import uploads
 from communities.forms import CrispyMixin
 from communities.models import Building, Community, CommunityRole, Resident
-from communities.scope import OFFICE_ROLES
+from communities.selectors import resident_search
 from deliberation.models import Hall, Proposal, Representative, Session, SessionPhoto
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -50,14 +50,6 @@ def resident_label(resident: Resident) -> str:
 
 def _residents(community: Community):
     return Resident.objects.for_community(community).select_related("household__entrance__building")
-
-
-def _search(queryset, text: str):
-    text = (text or "").strip()
-    if not text:
-        return queryset.none()
-    # Search offers current residents; people already chosen stay valid choices.
-    return queryset.current().filter(Q(name__icontains=text) | Q(phone=text))[:SEARCH_LIMIT]
 
 
 def _ids(values) -> list[int]:
@@ -136,7 +128,10 @@ class RepresentativeForm(SearchMixin, CrispyMixin, forms.Form):
         field.queryset = verified
         chosen = self.chosen("resident")
         shown = list(verified.filter(pk__in=chosen)) if chosen else []
-        shown += [r for r in _search(verified, self.search_text()) if r.pk not in chosen]
+        found = resident_search(
+            community=community, query=self.search_text(), limit=SEARCH_LIMIT, residents=verified
+        )
+        shown += [r for r in found if r.pk not in chosen]
         field.widget.choices = [(r.pk, resident_label(r)) for r in shown]
         self.helper.layout = Layout(
             FieldWithButtons(
@@ -208,7 +203,7 @@ class SessionForm(SearchMixin, CrispyMixin, forms.ModelForm):
         self.fields["building"].help_text = _("Optional: the building the session was held at.")
 
         office = CommunityRole.objects.active(today).filter(
-            community=community, role__in=OFFICE_ROLES
+            community=community, role__in=CommunityRole.OFFICE_ROLES
         )
         hosts = Q(pk__in=office.values("user")) | Q(pk=user.pk)
         if self.instance.host_id:
@@ -236,7 +231,8 @@ class SessionForm(SearchMixin, CrispyMixin, forms.ModelForm):
         chosen = self.chosen("attendees")
         shown = list(residents.filter(Q(pk__in=current) | Q(pk__in=chosen)).order_by("name"))
         seen = {r.pk for r in shown}
-        shown += [r for r in _search(residents, self.search_text()) if r.pk not in seen]
+        found = resident_search(community=community, query=self.search_text(), limit=SEARCH_LIMIT)
+        shown += [r for r in found if r.pk not in seen]
         self.fields["attendees"].widget.choices = [(r.pk, resident_label(r)) for r in shown]
         self.fields["attendees"].help_text = _(
             "Tick everyone who came: current representatives and any residents found above."
@@ -272,11 +268,8 @@ class PhotoForm(CrispyMixin, forms.ModelForm):
 
     def clean_image(self):
         image = self.cleaned_data.get("image")
-        if image and hasattr(image, "image"):
-            if image.size > settings.PHOTO_MAX_BYTES:
-                raise forms.ValidationError(_("The photo is larger than 5 MB."))
-            if getattr(image.image, "format", None) not in ("JPEG", "PNG"):
-                raise forms.ValidationError(_("Upload a JPG or PNG photo."))
+        if image and hasattr(image, "image"):  # a new upload that opened as a picture
+            uploads.check_photo(image)
         return image
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from communities import uploads
 from communities.forms import CrispyMixin
 from communities.models import Building, Community, Resident
 from deliberation.models import (
@@ -138,8 +138,8 @@ class ProposalPhotoForm(CrispyMixin, forms.ModelForm):
 
     def clean_image(self):
         image = self.cleaned_data["image"]
-        if image and image.size > settings.PHOTO_MAX_BYTES:
-            raise forms.ValidationError(_("The photo is larger than 5 MB."))
+        if image:
+            uploads.check_photo(image)
         return image
 
 

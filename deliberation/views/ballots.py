@@ -20,7 +20,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -32,6 +31,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from communities.mixins import apply_validation_error
 from communities.models import Resident
 from communities.scope import scope_of
+from communities.selectors import resident_search
 from deliberation import ballot_pages, services
 from deliberation.forms.ballots import BallotForm, PaperVoteForm, ResidentSearchForm, VoteForm
 from deliberation.models import Ballot, BallotResult, Participation, Proposal
@@ -351,9 +351,12 @@ class PaperVoteView(BallotMixin, TemplateView):
         query = search.cleaned_data.get("q", "").strip() if search.is_valid() else ""
         if query:
             found = list(
-                self.residents()
-                .filter(Q(name__icontains=query) | Q(household__room__icontains=query))
-                .order_by(*Resident._meta.ordering)[:SEARCH_LIMIT]
+                resident_search(
+                    community=self.community,
+                    query=query,
+                    limit=SEARCH_LIMIT,
+                    residents=self.residents(),
+                )
             )
         selected = context.get("selected")
         keys = {services.voter_key(ballot, r): r for r in [*found, *filter(None, [selected])]}

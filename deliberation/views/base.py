@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from communities.mixins import CommunityMixin
-from communities.scope import OFFICE_ROLES, scope_of
+from communities.models import CommunityRole
+from communities.scope import scope_of
 
 
 class DeliberationMixin(CommunityMixin):
@@ -22,7 +23,10 @@ class DeliberationMixin(CommunityMixin):
         """The lifecycle roles the user plays for this proposal ("proposer", "office")."""
         user = self.request.user
         roles: set[str] = set()
-        if user.is_superuser or scope_of(user).roles_in(self.community.pk) & OFFICE_ROLES:
+        if (
+            user.is_superuser
+            or scope_of(user).roles_in(self.community.pk) & CommunityRole.OFFICE_ROLES
+        ):
             roles.add("office")
         resident = getattr(user, "resident", None) if user.is_authenticated else None
         if proposal.created_by_id == user.pk or (

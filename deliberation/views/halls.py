@@ -9,7 +9,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +18,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from communities.mixins import apply_validation_error
+from communities.mixins import ServiceFormMixin, apply_validation_error
 from deliberation import hall_services
 from deliberation.forms.halls import (
     SEARCH_BUTTON,
@@ -30,18 +31,6 @@ from deliberation.forms.halls import (
 )
 from deliberation.models import Hall, Representative, Session, SessionPhoto
 from deliberation.views.base import DeliberationMixin, ManageMixin
-
-
-class FormPageMixin:
-    """Renders communities/form.html with a title."""
-
-    template_name = "communities/form.html"
-    title = ""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["title"] = self.title
-        return context
 
 
 class SearchableFormMixin:
@@ -94,7 +83,7 @@ class HallListView(DeliberationMixin, ListView):
         )
 
 
-class HallCreateView(ManageMixin, FormPageMixin, FormView):
+class HallCreateView(ManageMixin, ServiceFormMixin, FormView):
     form_class = HallForm
     title = gettext_lazy("Add a deliberation hall")
 
@@ -106,14 +95,13 @@ class HallCreateView(ManageMixin, FormPageMixin, FormView):
         kwargs["instance"] = self.get_instance()
         return kwargs
 
-    def form_valid(self, form):
-        try:
-            hall_services.hall_save(hall=form.save(commit=False))
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The hall has been saved."))
-        return redirect("deliberation:hall_list", self.community.code)
+    success_message = gettext_lazy("The hall has been saved.")
+
+    def call_service(self, form):
+        return hall_services.hall_save(hall=form.save(commit=False))
+
+    def get_success_url(self):
+        return reverse("deliberation:hall_list", args=[self.community.code])
 
 
 class HallUpdateView(HallCreateView):
@@ -150,7 +138,7 @@ class RepresentativeListView(DeliberationMixin, TemplateView):
         return context
 
 
-class RepresentativeCreateView(SearchableFormMixin, ManageMixin, FormPageMixin, FormView):
+class RepresentativeCreateView(SearchableFormMixin, ManageMixin, ServiceFormMixin, FormView):
     form_class = RepresentativeForm
     title = gettext_lazy("Add a deliberation representative")
 
@@ -159,22 +147,20 @@ class RepresentativeCreateView(SearchableFormMixin, ManageMixin, FormPageMixin, 
         kwargs["community"] = self.community
         return kwargs
 
-    def form_valid(self, form):
+    def call_service(self, form):
         data = form.cleaned_data
-        try:
-            hall_services.representative_add(
-                community=self.community,
-                resident=data["resident"],
-                elected_on=data["elected_on"],
-                term_ends_on=data["term_ends_on"],
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(
-            self.request, _("%(name)s is now a representative.") % {"name": data["resident"].name}
+        return hall_services.representative_add(
+            community=self.community,
+            resident=data["resident"],
+            elected_on=data["elected_on"],
+            term_ends_on=data["term_ends_on"],
         )
-        return redirect("deliberation:representative_list", self.community.code)
+
+    def get_success_message(self, cleaned_data) -> str:
+        return _("%(name)s is now a representative.") % {"name": cleaned_data["resident"].name}
+
+    def get_success_url(self):
+        return reverse("deliberation:representative_list", args=[self.community.code])
 
 
 # ---------------------------------------------------------------- sessions
@@ -213,7 +199,7 @@ class SessionListView(DeliberationMixin, FilterView):
         return context
 
 
-class SessionCreateView(SearchableFormMixin, ManageMixin, FormPageMixin, FormView):
+class SessionCreateView(SearchableFormMixin, ManageMixin, ServiceFormMixin, FormView):
     form_class = SessionForm
     title = gettext_lazy("Record a deliberation session")
 
@@ -227,18 +213,17 @@ class SessionCreateView(SearchableFormMixin, ManageMixin, FormPageMixin, FormVie
         kwargs["instance"] = self.get_instance()
         return kwargs
 
-    def form_valid(self, form):
-        try:
-            session = hall_services.session_save(
-                session=form.save(commit=False),
-                agenda=form.cleaned_data["agenda"],
-                attendees=form.cleaned_data["attendees"],
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The session has been saved."))
-        return redirect("deliberation:session_detail", self.community.code, session.pk)
+    success_message = gettext_lazy("The session has been saved.")
+
+    def call_service(self, form):
+        return hall_services.session_save(
+            session=form.save(commit=False),
+            agenda=form.cleaned_data["agenda"],
+            attendees=form.cleaned_data["attendees"],
+        )
+
+    def get_success_url(self):
+        return reverse("deliberation:session_detail", args=[self.community.code, self.object.pk])
 
 
 class SessionUpdateView(SessionCreateView):

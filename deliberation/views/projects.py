@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,7 +19,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
-from communities.mixins import apply_validation_error
+from communities.mixins import ServiceFormMixin, apply_validation_error
 from communities.models import Community, District
 from communities.scope import scope_of
 from communities.selectors import subdistricts_of
@@ -32,7 +33,7 @@ from deliberation.forms.projects import (
 )
 from deliberation.models import Milestone, Project, ProjectPhoto, Proposal
 from deliberation.views.base import DeliberationMixin, ManageMixin
-from deliberation.views.halls import FormPageMixin, _count, _query_string
+from deliberation.views.halls import _count, _query_string
 
 PS = Project.Status
 
@@ -73,7 +74,7 @@ class ProjectObjectMixin:
         )
 
 
-class ProjectCreateView(ManageMixin, FormPageMixin, FormView):
+class ProjectCreateView(ManageMixin, ServiceFormMixin, FormView):
     """Start a practical project from a passed proposal of this community."""
 
     form_class = ProjectCreateForm
@@ -109,23 +110,22 @@ class ProjectCreateView(ManageMixin, FormPageMixin, FormView):
         context["proposal"] = self.get_proposal()
         return context
 
-    def form_valid(self, form):
+    success_message = gettext_lazy("The practical project has been started.")
+
+    def call_service(self, form):
         data = form.cleaned_data
-        try:
-            project = project_services.project_create(
-                proposal=self.get_proposal(),
-                title=data["title"],
-                organisation=data["organisation"],
-                budget=data["budget"],
-                funding_source=data["funding_source"],
-                started_on=data["started_on"],
-                by=self.request.user,
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The practical project has been started."))
-        return redirect("deliberation:project_detail", self.community.code, project.pk)
+        return project_services.project_create(
+            proposal=self.get_proposal(),
+            title=data["title"],
+            organisation=data["organisation"],
+            budget=data["budget"],
+            funding_source=data["funding_source"],
+            started_on=data["started_on"],
+            by=self.request.user,
+        )
+
+    def get_success_url(self):
+        return reverse("deliberation:project_detail", args=[self.community.code, self.object.pk])
 
 
 class ProjectDetailView(ProjectObjectMixin, DeliberationMixin, TemplateView):
@@ -162,7 +162,7 @@ class ProjectDetailView(ProjectObjectMixin, DeliberationMixin, TemplateView):
         return self.render_to_response(self.get_context_data(project=project, photo_form=form))
 
 
-class ProjectUpdateView(ProjectObjectMixin, ManageMixin, FormPageMixin, FormView):
+class ProjectUpdateView(ProjectObjectMixin, ManageMixin, ServiceFormMixin, FormView):
     form_class = ProjectUpdateForm
     title = gettext_lazy("Edit practical project")
 
@@ -172,20 +172,18 @@ class ProjectUpdateView(ProjectObjectMixin, ManageMixin, FormPageMixin, FormView
         kwargs["instance"] = self.get_project()
         return kwargs
 
-    def form_valid(self, form):
+    success_message = gettext_lazy("The project has been saved.")
+
+    def call_service(self, form):
         project = form.instance
-        try:
-            project_services.project_update(
-                project=project, by=self.request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The project has been saved."))
-        return redirect("deliberation:project_detail", self.community.code, project.pk)
+        project_services.project_update(project=project, by=self.request.user, **form.cleaned_data)
+        return project
+
+    def get_success_url(self):
+        return reverse("deliberation:project_detail", args=[self.community.code, self.object.pk])
 
 
-class MilestoneCreateView(ProjectObjectMixin, ManageMixin, FormPageMixin, FormView):
+class MilestoneCreateView(ProjectObjectMixin, ManageMixin, ServiceFormMixin, FormView):
     form_class = MilestoneForm
     title = gettext_lazy("Add a milestone")
 
@@ -194,19 +192,19 @@ class MilestoneCreateView(ProjectObjectMixin, ManageMixin, FormPageMixin, FormVi
         context["project"] = self.get_project()  # another community's project: 404
         return context
 
-    def form_valid(self, form):
+    success_message = gettext_lazy("The milestone has been added.")
+
+    def call_service(self, form):
         project = self.get_project()
-        try:
-            project_services.milestone_add(
-                project=project,
-                title=form.cleaned_data["title"],
-                due_on=form.cleaned_data["due_on"],
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The milestone has been added."))
-        return redirect("deliberation:project_detail", self.community.code, project.pk)
+        project_services.milestone_add(
+            project=project,
+            title=form.cleaned_data["title"],
+            due_on=form.cleaned_data["due_on"],
+        )
+        return project
+
+    def get_success_url(self):
+        return reverse("deliberation:project_detail", args=[self.community.code, self.object.pk])
 
 
 class MilestoneDoneView(ManageMixin, View):

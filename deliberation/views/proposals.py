@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
-from communities.mixins import apply_validation_error
+from communities.mixins import ServiceFormMixin, apply_validation_error
 from communities.models import Resident
 from communities.scope import scope_of
+from communities.selectors import resident_search
 from deliberation import lifecycle, proposal_services, services
 from deliberation.filters import ProposalFilter
 from deliberation.forms.ballots import ResidentSearchForm
@@ -68,6 +69,10 @@ PAGE_RELATED = (
 )
 
 
+# The proposal form page (the raise, edit and photo pages share it).
+PROPOSAL_FORM = "deliberation/proposals/form.html"
+
+
 def cosign_threshold(community) -> int:
     """Co-signatures that flag a proposal for the agenda in this community."""
     value = (
@@ -76,18 +81,6 @@ def cosign_threshold(community) -> int:
         .first()
     )
     return value or DEFAULT_COSIGN_THRESHOLD
-
-
-class FormPageMixin:
-    """Renders the proposal form page with a title."""
-
-    template_name = "deliberation/proposals/form.html"
-    title = ""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["title"] = self.title
-        return context
 
 
 class ProposalAccessMixin(DeliberationMixin):
@@ -261,8 +254,9 @@ class ProposalListView(ProposalAccessMixin, FilterView):
 # ---------------------------------------------------------------- raise and edit
 
 
-class ProposalCreateView(ProposalAccessMixin, FormPageMixin, FormView):
+class ProposalCreateView(ProposalAccessMixin, ServiceFormMixin, FormView):
     permission_required = "deliberation.raise_proposal"
+    template_name = PROPOSAL_FORM
     form_class = ProposalForm
     title = gettext_lazy("Raise a proposal")
 
@@ -290,25 +284,24 @@ class ProposalCreateView(ProposalAccessMixin, FormPageMixin, FormView):
             "buildings": list(data["buildings"]),
         }
 
-    def form_valid(self, form):
-        try:
-            proposal = proposal_services.proposal_create(
-                community=self.community,
-                by=self.request.user,
-                **self.fields_of(form),
-                **self.raised_by(form),
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("Your proposal is saved as a draft. Check it, then press “Submit the proposal”."),
+    success_message = gettext_lazy(
+        "Your proposal is saved as a draft. Check it, then press “Submit the proposal”."
+    )
+
+    def call_service(self, form):
+        return proposal_services.proposal_create(
+            community=self.community,
+            by=self.request.user,
+            **self.fields_of(form),
+            **self.raised_by(form),
         )
-        return redirect("deliberation:proposal_detail", self.community.code, proposal.pk)
+
+    def get_success_url(self):
+        return reverse("deliberation:proposal_detail", args=[self.community.code, self.object.pk])
 
 
-class ProposalUpdateView(ProposalObjectMixin, FormPageMixin, FormView):
+class ProposalUpdateView(ProposalObjectMixin, ServiceFormMixin, FormView):
+    template_name = PROPOSAL_FORM
     form_class = ProposalForm
     title = gettext_lazy("Edit the proposal")
 
@@ -336,7 +329,9 @@ class ProposalUpdateView(ProposalObjectMixin, FormPageMixin, FormView):
         context["proposal"] = self.get_proposal()
         return context
 
-    def form_valid(self, form):
+    success_message = gettext_lazy("The proposal has been saved.")
+
+    def call_service(self, form):
         data = form.cleaned_data
         proposal = self.get_proposal()
         extra = {}
@@ -346,22 +341,20 @@ class ProposalUpdateView(ProposalObjectMixin, FormPageMixin, FormView):
                 "resident": data.get("resident"),
                 "organisation": data.get("organisation"),
             }
-        try:
-            proposal_services.proposal_update(
-                proposal=proposal,
-                by=self.request.user,
-                title=data["title"],
-                description=data["description"],
-                category=data["category"],
-                whole_community=data["whole_community"],
-                buildings=list(data["buildings"]),
-                **extra,
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The proposal has been saved."))
-        return redirect(self.detail_url(proposal))
+        proposal_services.proposal_update(
+            proposal=proposal,
+            by=self.request.user,
+            title=data["title"],
+            description=data["description"],
+            category=data["category"],
+            whole_community=data["whole_community"],
+            buildings=list(data["buildings"]),
+            **extra,
+        )
+        return proposal
+
+    def get_success_url(self):
+        return self.detail_url(self.object)
 
 
 # ---------------------------------------------------------------- the proposal's page
@@ -492,7 +485,8 @@ class OpinionHideView(ProposalPageMixin, TemplateView):
         return self.render_page(hide_form=form, hide_opinion_id=opinion.pk)
 
 
-class ProposalPhotoUploadView(ProposalObjectMixin, FormPageMixin, FormView):
+class ProposalPhotoUploadView(ProposalObjectMixin, ServiceFormMixin, FormView):
+    template_name = PROPOSAL_FORM
     form_class = ProposalPhotoForm
     title = gettext_lazy("Add a photo")
 
@@ -515,19 +509,19 @@ class ProposalPhotoUploadView(ProposalObjectMixin, FormPageMixin, FormView):
         context["proposal"] = self.get_proposal()
         return context
 
-    def form_valid(self, form):
+    success_message = gettext_lazy("The photo has been added.")
+
+    def call_service(self, form):
         proposal = self.get_proposal()
-        try:
-            proposal_services.photo_add(
-                proposal=proposal,
-                image=form.cleaned_data["image"],
-                caption=form.cleaned_data["caption"],
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The photo has been added."))
-        return redirect(self.detail_url(proposal))
+        proposal_services.photo_add(
+            proposal=proposal,
+            image=form.cleaned_data["image"],
+            caption=form.cleaned_data["caption"],
+        )
+        return proposal
+
+    def get_success_url(self):
+        return self.detail_url(self.object)
 
 
 class ProposalPhotoView(ProposalAccessMixin, TemplateView):
@@ -567,9 +561,12 @@ class PaperCoSignView(ProposalObjectMixin, TemplateView):
         found = []
         if query:
             found = list(
-                self.residents()
-                .filter(Q(name__icontains=query) | Q(household__room__icontains=query))
-                .order_by(*Resident._meta.ordering)[:SEARCH_LIMIT]
+                resident_search(
+                    community=self.community,
+                    query=query,
+                    limit=SEARCH_LIMIT,
+                    residents=self.residents(),
+                )
             )
         signed = set(
             proposal.cosigns.filter(resident__in=found).values_list("resident_id", flat=True)

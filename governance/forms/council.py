@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communities import uploads
 from communities.forms import CrispyMixin
 from governance.compliance import half_year_of
 from governance.models import (
@@ -61,15 +62,8 @@ class AgreementForm(CrispyMixin, forms.ModelForm):
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
-        if upload and hasattr(upload, "content_type"):
-            allowed = {"application/pdf", "image/jpeg", "image/png"}
-            if upload.content_type not in allowed:
-                raise forms.ValidationError(_("Upload a PDF, JPG or PNG file."))
-            head = upload.read(8)
-            upload.seek(0)
-            signatures = (b"%PDF", b"\xff\xd8\xff", b"\x89PNG")
-            if not head.startswith(signatures):
-                raise forms.ValidationError(_("The file is not a real PDF, JPG or PNG."))
+        if upload and hasattr(upload, "content_type"):  # a new file, not the stored one
+            uploads.check_document(upload, max_bytes=settings.AGREEMENT_MAX_BYTES)
         return upload
 
 
@@ -155,8 +149,8 @@ class PhotoForm(CrispyMixin, forms.ModelForm):
 
     def clean_image(self):
         image = self.cleaned_data["image"]
-        if image and image.size > settings.PHOTO_MAX_BYTES:
-            raise forms.ValidationError(_("The photo is larger than 5 MB."))
+        if image:
+            uploads.check_photo(image)
         return image
 
 

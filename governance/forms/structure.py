@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.validators import normalize_mobile, validate_mobile
 from communities.forms import CrispyMixin
 from communities.models import Community, Resident
+from communities.selectors import resident_search
 from governance.models import Organisation, Post
 
 User = get_user_model()
@@ -80,11 +81,14 @@ class PostForm(CrispyMixin, forms.Form):
         user = User.objects.filter(phone=value).first()
         resident = None
         if user is None:
+            # The full number finds only its holder; residents who moved out hold no post.
             residents = list(
-                Resident.objects.for_community(self.community)
-                .current()
-                .filter(phone=value)
-                .select_related("user")[:2]
+                resident_search(
+                    community=self.community,
+                    query=value,
+                    limit=2,
+                    residents=Resident.objects.select_related("user"),
+                )
             )
             if len(residents) > 1:
                 raise forms.ValidationError(

@@ -16,12 +16,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
 from communities import ics
-from communities.mixins import apply_validation_error
+from communities.mixins import ServiceFormMixin, apply_validation_error
 from communities.models import Community
 from communities.scope import scope_of
 from communities.selectors import subdistricts_of
@@ -78,18 +79,6 @@ class CouncilMixin(GovernanceMixin):
 
 class CouncilManageMixin(CouncilMixin):
     permission_required = "governance.manage_governance"
-
-
-class FormPageMixin:
-    """Renders communities/form.html with a title, and maps service errors onto fields."""
-
-    template_name = "communities/form.html"
-    title = ""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["title"] = self.title
-        return context
 
 
 def _year_from(request) -> int:
@@ -150,7 +139,7 @@ class CouncilView(GovernanceMixin, TemplateView):
         return context
 
 
-class CouncilSetupView(ManageMixin, FormPageMixin, FormView):
+class CouncilSetupView(ManageMixin, ServiceFormMixin, FormView):
     form_class = CouncilForm
 
     @property
@@ -170,17 +159,16 @@ class CouncilSetupView(ManageMixin, FormPageMixin, FormView):
         )
         return kwargs
 
-    def form_valid(self, form):
-        try:
-            council_services.council_save(council=form.save(commit=False))
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The council has been saved."))
-        return redirect("governance:council", self.community.code)
+    success_message = gettext_lazy("The council has been saved.")
+
+    def call_service(self, form):
+        return council_services.council_save(council=form.save(commit=False))
+
+    def get_success_url(self):
+        return reverse("governance:council", args=[self.community.code])
 
 
-class MemberAddView(CouncilManageMixin, FormPageMixin, FormView):
+class MemberAddView(CouncilManageMixin, ServiceFormMixin, FormView):
     form_class = MemberAddForm
     title = _("Add a member unit")
 
@@ -189,14 +177,13 @@ class MemberAddView(CouncilManageMixin, FormPageMixin, FormView):
         kwargs["council"] = self.council
         return kwargs
 
-    def form_valid(self, form):
-        try:
-            council_services.member_add(member=form.save(commit=False))
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The member unit has been added."))
-        return redirect("governance:council", self.community.code)
+    success_message = gettext_lazy("The member unit has been added.")
+
+    def call_service(self, form):
+        return council_services.member_add(member=form.save(commit=False))
+
+    def get_success_url(self):
+        return reverse("governance:council", args=[self.community.code])
 
 
 class MemberLeaveView(CouncilManageMixin, View):
@@ -209,7 +196,7 @@ class MemberLeaveView(CouncilManageMixin, View):
         return redirect("governance:council", self.community.code)
 
 
-class AgreementCreateView(CouncilManageMixin, FormPageMixin, FormView):
+class AgreementCreateView(CouncilManageMixin, ServiceFormMixin, FormView):
     form_class = AgreementForm
     title = _("Add a co-building agreement")
 
@@ -226,14 +213,13 @@ class AgreementCreateView(CouncilManageMixin, FormPageMixin, FormView):
     def get_instance(self) -> Agreement:
         return Agreement(member=self.get_member())
 
-    def form_valid(self, form):
-        try:
-            council_services.agreement_save(agreement=form.save(commit=False))
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The agreement has been saved."))
-        return redirect("governance:council", self.community.code)
+    success_message = gettext_lazy("The agreement has been saved.")
+
+    def call_service(self, form):
+        return council_services.agreement_save(agreement=form.save(commit=False))
+
+    def get_success_url(self):
+        return reverse("governance:council", args=[self.community.code])
 
 
 class AgreementUpdateView(AgreementCreateView):
@@ -275,33 +261,33 @@ class MeetingListView(CouncilMixin, FilterView):
         return context
 
 
-class MeetingCreateView(CouncilManageMixin, FormPageMixin, FormView):
+class MeetingCreateView(CouncilManageMixin, ServiceFormMixin, FormView):
     form_class = MeetingForm
     title = _("Plan a joint meeting")
 
-    def form_valid(self, form):
+    success_message = gettext_lazy("The meeting has been planned.")
+
+    def call_service(self, form):
         data = form.cleaned_data
-        try:
-            meeting = services.meeting_plan(
-                council=self.council,
-                planned_date=data["planned_date"],
-                location=data["location"],
-                agenda=data["agenda"],
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
+        meeting = services.meeting_plan(
+            council=self.council,
+            planned_date=data["planned_date"],
+            location=data["location"],
+            agenda=data["agenda"],
+        )
         if meeting is None:
-            form.add_error(
-                "planned_date",
-                _(
-                    "The council already has a meeting planned or held in that half-year. "
-                    "Edit that meeting instead."
-                ),
+            raise ValidationError(
+                {
+                    "planned_date": _(
+                        "The council already has a meeting planned or held in that half-year. "
+                        "Edit that meeting instead."
+                    )
+                }
             )
-            return self.form_invalid(form)
-        messages.success(self.request, _("The meeting has been planned."))
-        return redirect("governance:meeting_detail", self.community.code, meeting.pk)
+        return meeting
+
+    def get_success_url(self):
+        return reverse("governance:meeting_detail", args=[self.community.code, self.object.pk])
 
 
 class MeetingObjectMixin(CouncilMixin):
@@ -331,7 +317,7 @@ class MeetingDetailView(MeetingObjectMixin, DetailView):
         return context
 
 
-class MeetingUpdateView(MeetingObjectMixin, CouncilManageMixin, FormPageMixin, FormView):
+class MeetingUpdateView(MeetingObjectMixin, CouncilManageMixin, ServiceFormMixin, FormView):
     form_class = MeetingForm
     title = _("Edit joint meeting")
 
@@ -340,18 +326,18 @@ class MeetingUpdateView(MeetingObjectMixin, CouncilManageMixin, FormPageMixin, F
         kwargs["instance"] = self.get_meeting()
         return kwargs
 
-    def form_valid(self, form):
+    success_message = gettext_lazy("The meeting has been saved.")
+
+    def call_service(self, form):
         meeting = self.get_meeting()
-        try:
-            services.meeting_update(meeting=meeting, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The meeting has been saved."))
-        return redirect("governance:meeting_detail", self.community.code, meeting.pk)
+        services.meeting_update(meeting=meeting, **form.cleaned_data)
+        return meeting
+
+    def get_success_url(self):
+        return reverse("governance:meeting_detail", args=[self.community.code, self.object.pk])
 
 
-class MeetingHoldView(MeetingObjectMixin, CouncilManageMixin, FormPageMixin, FormView):
+class MeetingHoldView(MeetingObjectMixin, CouncilManageMixin, ServiceFormMixin, FormView):
     form_class = MeetingHoldForm
     title = _("Record the meeting as held")
 
@@ -359,18 +345,18 @@ class MeetingHoldView(MeetingObjectMixin, CouncilManageMixin, FormPageMixin, For
         meeting = self.get_meeting()
         return {"minutes": meeting.minutes, "held_at": meeting.held_at}
 
-    def form_valid(self, form):
+    success_message = gettext_lazy("The meeting has been recorded as held.")
+
+    def call_service(self, form):
         meeting = self.get_meeting()
-        try:
-            services.meeting_hold(meeting=meeting, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The meeting has been recorded as held."))
-        return redirect("governance:meeting_detail", self.community.code, meeting.pk)
+        services.meeting_hold(meeting=meeting, **form.cleaned_data)
+        return meeting
+
+    def get_success_url(self):
+        return reverse("governance:meeting_detail", args=[self.community.code, self.object.pk])
 
 
-class MeetingCancelView(MeetingObjectMixin, CouncilManageMixin, FormPageMixin, FormView):
+class MeetingCancelView(MeetingObjectMixin, CouncilManageMixin, ServiceFormMixin, FormView):
     form_class = MeetingCancelForm
     title = _("Cancel the meeting")
 
@@ -379,15 +365,15 @@ class MeetingCancelView(MeetingObjectMixin, CouncilManageMixin, FormPageMixin, F
         context["meeting"] = self.get_meeting()
         return context
 
-    def form_valid(self, form):
+    success_message = gettext_lazy("The meeting has been cancelled.")
+
+    def call_service(self, form):
         meeting = self.get_meeting()
-        try:
-            services.meeting_cancel(meeting=meeting, reason=form.cleaned_data["cancel_reason"])
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The meeting has been cancelled."))
-        return redirect("governance:meeting_detail", self.community.code, meeting.pk)
+        services.meeting_cancel(meeting=meeting, reason=form.cleaned_data["cancel_reason"])
+        return meeting
+
+    def get_success_url(self):
+        return reverse("governance:meeting_detail", args=[self.community.code, self.object.pk])
 
 
 class AttendanceView(MeetingObjectMixin, CouncilManageMixin, TemplateView):
@@ -440,7 +426,7 @@ class AttendanceView(MeetingObjectMixin, CouncilManageMixin, TemplateView):
         return self.render_to_response(self.get_context_data(formset=formset))
 
 
-class ResolutionCreateView(MeetingObjectMixin, CouncilManageMixin, FormPageMixin, FormView):
+class ResolutionCreateView(MeetingObjectMixin, CouncilManageMixin, ServiceFormMixin, FormView):
     form_class = ResolutionForm
     title = _("Add a resolution")
 
@@ -450,14 +436,13 @@ class ResolutionCreateView(MeetingObjectMixin, CouncilManageMixin, FormPageMixin
         kwargs["instance"] = Resolution(meeting=self.get_meeting())
         return kwargs
 
-    def form_valid(self, form):
-        try:
-            council_services.resolution_save(resolution=form.save(commit=False))
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The resolution has been added."))
-        return redirect("governance:meeting_detail", self.community.code, self.kwargs["pk"])
+    success_message = gettext_lazy("The resolution has been added.")
+
+    def call_service(self, form):
+        return council_services.resolution_save(resolution=form.save(commit=False))
+
+    def get_success_url(self):
+        return reverse("governance:meeting_detail", args=[self.community.code, self.kwargs["pk"]])
 
 
 class ResolutionDoneView(CouncilManageMixin, View):
@@ -575,7 +560,7 @@ class ActivityListView(CouncilMixin, FilterView):
         return context
 
 
-class ActivityCreateView(CouncilManageMixin, FormPageMixin, FormView):
+class ActivityCreateView(CouncilManageMixin, ServiceFormMixin, FormView):
     form_class = ActivityForm
     title = _("Record a joint activity")
 
@@ -588,16 +573,15 @@ class ActivityCreateView(CouncilManageMixin, FormPageMixin, FormView):
         kwargs["instance"] = self.get_instance()
         return kwargs
 
-    def form_valid(self, form):
-        try:
-            activity = council_services.activity_save(
-                activity=form.save(commit=False), units=list(form.cleaned_data["units"])
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The activity has been saved."))
-        return redirect("governance:activity_detail", self.community.code, activity.pk)
+    success_message = gettext_lazy("The activity has been saved.")
+
+    def call_service(self, form):
+        return council_services.activity_save(
+            activity=form.save(commit=False), units=list(form.cleaned_data["units"])
+        )
+
+    def get_success_url(self):
+        return reverse("governance:activity_detail", args=[self.community.code, self.object.pk])
 
 
 class ActivityUpdateView(ActivityCreateView):

@@ -336,6 +336,32 @@ def test_a_post_is_held_by_a_resident_of_this_community_without_an_account(
     assert (post.user, post.resident) == (None, resident)
 
 
+def test_a_resident_who_moved_out_cannot_be_appointed_but_the_one_living_there_can(
+    client, world, committee
+):
+    """Found with the one resident search, which leaves out residents who moved out."""
+    import datetime as dt
+
+    ResidentFactory(
+        household=world.household_a,
+        name="搬走的人",
+        phone="13822224444",
+        user=None,
+        moved_out_on=dt.date(2025, 1, 31),
+    )
+    client.force_login(world.users["secretary_a"])
+    response = appoint(client, committee, phone="13822224444")
+    assert response.status_code == 200
+    assert "phone" in response.context["form"].errors
+    assert not Post.objects.exists()
+
+    # The number passed on to someone still living here: no "several residents" refusal.
+    current = ResidentFactory(household=world.household_a, phone="13822224444", user=None)
+    response = appoint(client, committee, phone="13822224444")
+    assert response.status_code == 302
+    assert Post.objects.get(organisation=committee).resident == current
+
+
 def test_a_resident_with_an_account_holds_the_post_through_the_account(client, world, committee):
     account = UserFactory(phone="13833334444")
     ResidentFactory(household=world.household_a, phone="13855556666", user=account)

@@ -11,29 +11,15 @@ import django_filters
 from crispy_forms.bootstrap import FieldWithButtons, StrictButton
 from crispy_forms.layout import Field, Layout
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import normalize_mobile
 from communities.models import Community, Resident
+from communities.selectors import resident_search
 from deliberation.forms.halls import DATE, SEARCH_BUTTON, CrispyMixin, SearchMixin, resident_label
 from volunteers.models import Skill, Team, Volunteer
 
 SEARCH_LIMIT = 20
-
-
-def search_residents(community: Community, text: str):
-    """Residents of the community whose name or room matches, at most SEARCH_LIMIT."""
-    text = (text or "").strip()
-    if not text:
-        return Resident.objects.none()
-    return (
-        Resident.objects.for_community(community)
-        .current()
-        .select_related("household__entrance__building")
-        .filter(Q(name__icontains=text) | Q(household__room__icontains=text))
-        .order_by(*Resident._meta.ordering)[:SEARCH_LIMIT]
-    )
 
 
 def search_button():
@@ -112,9 +98,10 @@ class VolunteerForm(SearchMixin, CrispyMixin, forms.ModelForm):
             field.queryset = residents
             chosen = self.chosen("resident")
             shown = list(residents.filter(pk__in=chosen)) if chosen else []
-            shown += [
-                r for r in search_residents(community, self.search_text()) if r.pk not in chosen
-            ]
+            found = resident_search(
+                community=community, query=self.search_text(), limit=SEARCH_LIMIT
+            )
+            shown += [r for r in found if r.pk not in chosen]
             field.widget.choices = [("", _("Nobody: from outside"))] + [
                 (r.pk, resident_label(r)) for r in shown
             ]

@@ -28,8 +28,9 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from communities.mixins import CommunityMixin, apply_validation_error
+from communities.models import CommunityRole
 from communities.rules import is_area_staff_over
-from communities.scope import OFFICE_ROLES, scope_of
+from communities.scope import scope_of
 from volunteers import hour_services, selectors
 from volunteers.forms.hours import (
     AdjustForm,
@@ -69,7 +70,11 @@ class VolunteersMixin(CommunityMixin):
         if user.is_superuser or is_area_staff_over(user, self.community):
             return True
         roles = scope_of(user).roles_in(self.community.pk)
-        return bool(roles & OFFICE_ROLES) or "team_leader" in roles or bool(self.led_teams)
+        return (
+            bool(roles & CommunityRole.OFFICE_ROLES)
+            or "team_leader" in roles
+            or bool(self.led_teams)
+        )
 
     @cached_property
     def own_volunteer(self) -> Volunteer | None:

@@ -34,13 +34,12 @@ from django.views.generic import FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from communities import ics
-from communities.mixins import apply_validation_error
+from communities.mixins import ServiceFormMixin, apply_validation_error
 from deliberation.forms.halls import SEARCH_BUTTON
 from volunteers import services, team_services
 from volunteers.forms.roster import AssignForm, ShiftFilter, ShiftForm, SwapForm, TemplateForm
 from volunteers.models import Booking, HoursEntry, Shift, ShiftTemplate, Team, Volunteer
 from volunteers.views.teams import (
-    FormPageMixin,
     PostOnlyMixin,
     VolunteerMixin,
     _count,
@@ -174,7 +173,7 @@ class ShiftDetailView(ShiftMixin, TemplateView):
         return context
 
 
-class ShiftCreateView(ShiftMixin, FormPageMixin, FormView):
+class ShiftCreateView(ShiftMixin, ServiceFormMixin, FormView):
     """A team's shift by its leader or the office; a shift of the whole community by the
     office."""
 
@@ -213,16 +212,15 @@ class ShiftCreateView(ShiftMixin, FormPageMixin, FormView):
         )
         return kwargs
 
-    def form_valid(self, form):
+    success_message = gettext_lazy("The shift has been saved.")
+
+    def call_service(self, form):
         shift = form.save(commit=False)
         self.require_team_manager(shift.team_id)
-        try:
-            shift = team_services.shift_save(shift=shift)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The shift has been saved."))
-        return self.to_shift(shift.pk)
+        return team_services.shift_save(shift=shift)
+
+    def get_success_url(self):
+        return reverse("volunteers:shift_detail", args=[self.community.code, self.object.pk])
 
 
 class ShiftUpdateView(ShiftCreateView):

@@ -14,6 +14,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, 
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +22,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from communities.mixins import CommunityMixin, apply_validation_error
+from communities.mixins import CommunityMixin, ServiceFormMixin, apply_validation_error
 from communities.models import Resident
 from communities.scope import scope_of
 from deliberation.forms.halls import SEARCH_BUTTON, unbound_copy
@@ -87,18 +88,6 @@ class ManageMixin(VolunteerMixin):
     permission_required = "volunteers.manage"
 
 
-class FormPageMixin:
-    """Renders communities/form.html with a title."""
-
-    template_name = "communities/form.html"
-    title = ""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["title"] = self.title
-        return context
-
-
 class PostOnlyMixin:
     http_method_names = ["post"]
 
@@ -151,7 +140,7 @@ class TeamListView(VolunteerMixin, ListView):
         return context
 
 
-class TeamCreateView(ManageMixin, FormPageMixin, FormView):
+class TeamCreateView(ManageMixin, ServiceFormMixin, FormView):
     form_class = TeamForm
     title = gettext_lazy("Add a self-governing team")
 
@@ -163,14 +152,13 @@ class TeamCreateView(ManageMixin, FormPageMixin, FormView):
         kwargs["instance"] = self.get_instance()
         return kwargs
 
-    def form_valid(self, form):
-        try:
-            team = team_services.team_save(team=form.save(commit=False))
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The team has been saved."))
-        return redirect("volunteers:team_detail", self.community.code, team.pk)
+    success_message = gettext_lazy("The team has been saved.")
+
+    def call_service(self, form):
+        return team_services.team_save(team=form.save(commit=False))
+
+    def get_success_url(self):
+        return reverse("volunteers:team_detail", args=[self.community.code, self.object.pk])
 
 
 class TeamUpdateView(TeamCreateView):
@@ -331,7 +319,7 @@ class VolunteerListView(PeopleMixin, FilterView):
         return context
 
 
-class VolunteerCreateView(ManageMixin, FormPageMixin, FormView):
+class VolunteerCreateView(ManageMixin, ServiceFormMixin, FormView):
     form_class = VolunteerForm
     title = gettext_lazy("Add a volunteer")
 
@@ -353,20 +341,19 @@ class VolunteerCreateView(ManageMixin, FormPageMixin, FormView):
             return self.render_to_response(self.get_context_data(form=unbound_copy(form, **kwargs)))
         return super().post(request, *args, **kwargs)
 
-    def form_valid(self, form):
-        volunteer = form.save(commit=False)
-        try:
-            volunteer = team_services.volunteer_save(
-                volunteer=volunteer,
-                skills=form.cleaned_data["skills"],
-                teams=form.cleaned_data.get("teams") or (),
-                by=self.request.user,
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("%(name)s has been saved.") % {"name": volunteer.name})
-        return redirect("volunteers:volunteer_detail", self.community.code, volunteer.pk)
+    def call_service(self, form):
+        return team_services.volunteer_save(
+            volunteer=form.save(commit=False),
+            skills=form.cleaned_data["skills"],
+            teams=form.cleaned_data.get("teams") or (),
+            by=self.request.user,
+        )
+
+    def get_success_message(self, cleaned_data) -> str:
+        return _("%(name)s has been saved.") % {"name": self.object.name}
+
+    def get_success_url(self):
+        return reverse("volunteers:volunteer_detail", args=[self.community.code, self.object.pk])
 
 
 class VolunteerUpdateView(VolunteerCreateView):

@@ -11,6 +11,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from casework.demo import seed_casework
+from communities.demo import DEMO_PASSWORD
 from communities.models import (
     AreaStaffRole,
     Building,
@@ -23,9 +25,11 @@ from communities.models import (
     Resident,
     Subdistrict,
 )
+from deliberation.demo import seed_deliberation
+from governance.demo import seed_governance
+from volunteers.demo import seed_volunteers
 
 User = get_user_model()
-DEMO_PASSWORD = "gongzhi2026"
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = [
@@ -197,17 +201,9 @@ class Command(BaseCommand):
                 if resident.user_id is None and not Resident.objects.filter(user=user).exists():
                     resident.user = user
                     resident.save(update_fields=["user"])
-        from governance.demo import seed_governance
-
         seed_governance(rng)
-        from deliberation.demo import seed_deliberation
-
         seed_deliberation(rng)
-        from volunteers.demo import seed_volunteers
-
         seed_volunteers(rng)
-        from casework.demo import seed_casework
-
         seed_casework()
         counts = {
             "households": Household.objects.count(),

@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from communities.scope import OFFICE_ROLES, SECRETARY_ROLES, scope_of
+from communities.models import CommunityRole
+from communities.scope import scope_of
 
 
 def _links(request) -> list[dict]:
@@ -45,7 +46,7 @@ def _links(request) -> list[dict]:
             {"url": reverse("communities:household_list", args=[c]), "label": _("Households")},
             {"url": reverse("communities:resident_list", args=[c]), "label": _("Residents")},
         ]
-        if user.is_superuser or roles & OFFICE_ROLES or scope.is_area_staff:
+        if user.is_superuser or roles & CommunityRole.OFFICE_ROLES or scope.is_area_staff:
             links.append({"url": reverse("governance:board", args=[c]), "label": _("Governance")})
             links.append(
                 {"url": reverse("deliberation:proposal_list", args=[c]), "label": _("Deliberation")}
@@ -55,7 +56,7 @@ def _links(request) -> list[dict]:
             )
             links.append({"url": reverse("casework:case_list", args=[c]), "label": _("Cases")})
             links.append({"url": reverse("casework:visit_list", args=[c]), "label": _("Visits")})
-        if user.is_superuser or roles & OFFICE_ROLES:
+        if user.is_superuser or roles & CommunityRole.OFFICE_ROLES:
             links += [
                 {
                     "url": reverse("communities:verification", args=[c]),
@@ -63,7 +64,7 @@ def _links(request) -> list[dict]:
                 },
                 {"url": reverse("communities:roster_import", args=[c]), "label": _("Import")},
             ]
-        if user.is_superuser or roles & SECRETARY_ROLES:
+        if user.is_superuser or roles & CommunityRole.SECRETARY_ROLES:
             links += [
                 {"url": reverse("communities:role_list", args=[c]), "label": _("Roles")},
                 {"url": reverse("communities:profile_edit", args=[c]), "label": _("Profile")},
