@@ -9,7 +9,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.forms.cases import search_residents as case_search
 from casework.models import Case
 from communities import rules as community_rules
 from communities import selectors, services
@@ -20,7 +19,6 @@ from deliberation.models import CoSign, Proposal
 from tests.casework.factories import CaseFactory
 from tests.deliberation.factories import BallotFactory, ProposalFactory, beijing
 from tests.factories import ResidentFactory, UserFactory
-from volunteers.forms.teams import search_residents as volunteer_search
 
 TODAY = timezone.localdate
 
@@ -327,9 +325,14 @@ def test_registration_never_takes_over_the_record_of_someone_who_moved_out(world
 def test_resident_pickers_offer_current_residents_only(world, neighbours):
     wang, li = neighbours
     move_out(li)
-    for search in (case_search, volunteer_search):
-        assert [r.name for r in search(world.community_a, "王")] == ["王阿姨"]
-        assert list(search(world.community_a, "李叔")) == []
+    # Every picker (cases, volunteers, paper votes, representatives) uses this search.
+    found = selectors.resident_search(community=world.community_a, query="王", limit=20)
+    assert [r.name for r in found] == ["王阿姨"]
+    assert list(selectors.resident_search(community=world.community_a, query="李叔", limit=20)) == []
+    former = selectors.resident_search(
+        community=world.community_a, query="李叔", limit=20, include_moved_out=True
+    )
+    assert [r.name for r in former] == [li.name]
 
 
 @pytest.mark.django_db
