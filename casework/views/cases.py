@@ -15,9 +15,8 @@ Who may do what (``casework/rules.py``):
 
 from __future__ import annotations
 
-import csv
-import io
 import os
+from itertools import chain
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -33,7 +32,7 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -62,6 +61,7 @@ from casework.forms.cases import (
     workers_of,
 )
 from casework.models import Case, CaseAttachment, TaskGroup
+from communities import exports
 from communities.mixins import CommunityMixin, apply_validation_error
 from deliberation.forms.halls import SEARCH_BUTTON, unbound_copy
 
@@ -75,11 +75,6 @@ def query_string(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
-
-
-def local(value) -> str:
-    """A moment as Beijing wall-clock time for a spreadsheet."""
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def overdue_now(now) -> ExpressionWrapper:
@@ -309,8 +304,8 @@ class CaseListView(CaseListMixin, FilterView):
 
 
 class CaseExportView(CaseListMixin, View):
-    """The filtered cases as a spreadsheet (with a byte-order mark, so Excel reads the
-    Chinese text as UTF-8); reporters' numbers masked."""
+    """The filtered cases as a spreadsheet (times in Beijing time, text cells escaped
+    against formulas); reporters' numbers masked."""
 
     permission_required = "casework.view_office"
 
@@ -324,72 +319,64 @@ class CaseExportView(CaseListMixin, View):
         )
         valid = not filterset.is_bound or filterset.is_valid()
         cases = filterset.qs if valid else filterset.queryset.none()
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(
-            [
-                _("Reference"),
-                _("Source"),
-                _("Received at"),
-                _("Category"),
-                _("Urgency"),
-                _("Building"),
-                _("Entrance"),
-                _("Where exactly"),
-                _("Description"),
-                _("Reporter"),
-                _("Reporter's mobile number"),
-                _("Handling worker"),
-                _("Task group"),
-                _("Status"),
-                _("Contact by"),
-                _("First contact"),
-                _("Resolve by"),
-                _("Overdue"),
-                _("Closed at"),
-                _("Outcome"),
-                _("How it was handled"),
-                _("Satisfaction"),
-                _("Rated via"),
-                _("Times reopened"),
-            ]
-        )
+        header = [
+            _("Reference"),
+            _("Source"),
+            _("Received at"),
+            _("Category"),
+            _("Urgency"),
+            _("Building"),
+            _("Entrance"),
+            _("Where exactly"),
+            _("Description"),
+            _("Reporter"),
+            _("Reporter's mobile number"),
+            _("Handling worker"),
+            _("Task group"),
+            _("Status"),
+            _("Contact by"),
+            _("First contact"),
+            _("Resolve by"),
+            _("Overdue"),
+            _("Closed at"),
+            _("Outcome"),
+            _("How it was handled"),
+            _("Satisfaction"),
+            _("Rated via"),
+            _("Times reopened"),
+        ]
         yes, no = _("Yes"), _("No")
-        for case in cases.iterator(chunk_size=1000):
-            writer.writerow(
-                [
-                    case.reference,
-                    case.get_source_display(),
-                    local(case.received_at),
-                    case.category.name,
-                    case.get_urgency_display(),
-                    case.building.name if case.building_id else "",
-                    case.entrance.name if case.entrance_id else "",
-                    case.location_detail,
-                    case.description,
-                    case.reporter_display,
-                    mask_mobile(reporter_phone_of(case)),
-                    case.assigned_worker.display_name if case.assigned_worker_id else "",
-                    case.task_group.name if case.task_group_id else "",
-                    case.get_status_display(),
-                    local(case.contact_due),
-                    local(case.contacted_at),
-                    local(case.resolve_due),
-                    yes if case.overdue_now else no,
-                    local(case.closed_at),
-                    case.get_outcome_display(),
-                    case.outcome_note,
-                    case.get_satisfaction_display(),
-                    case.get_rated_via_display(),
-                    case.reopen_count,
-                ]
-            )
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        rows = (
+            [
+                case.reference,
+                case.get_source_display(),
+                case.received_at,
+                case.category.name,
+                case.get_urgency_display(),
+                case.building.name if case.building_id else "",
+                case.entrance.name if case.entrance_id else "",
+                case.location_detail,
+                case.description,
+                case.reporter_display,
+                mask_mobile(reporter_phone_of(case)),
+                case.assigned_worker.display_name if case.assigned_worker_id else "",
+                case.task_group.name if case.task_group_id else "",
+                case.get_status_display(),
+                case.contact_due,
+                case.contacted_at,
+                case.resolve_due,
+                yes if case.overdue_now else no,
+                case.closed_at,
+                case.get_outcome_display(),
+                case.outcome_note,
+                case.get_satisfaction_display(),
+                case.get_rated_via_display(),
+                case.reopen_count,
+            ]
+            for case in cases.iterator(chunk_size=1000)
         )
         name = f"cases-{self.community.code}-{timezone.localdate():%Y-%m-%d}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return exports.csv_response(chain([header], rows), name)
 
 
 # ---------------------------------------------------------------- receive and correct

@@ -9,16 +9,15 @@ only the office confirms hours.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
+from itertools import chain
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from communities import exports
 from communities.mixins import CommunityMixin, apply_validation_error
 from communities.rules import is_area_staff_over
 from communities.scope import OFFICE_ROLES, scope_of
@@ -187,8 +187,8 @@ class HoursView(HoursScopeMixin, TemplateView):
 
 
 class HoursCsvView(HoursScopeMixin, View):
-    """The period's per-volunteer totals as a spreadsheet (with a byte-order mark, so Excel
-    reads the Chinese text as UTF-8)."""
+    """The period's per-volunteer totals as a spreadsheet (text cells escaped against
+    formulas)."""
 
     def get(self, request, *args, **kwargs):
         period, _form, team, volunteer = self.scope()
@@ -201,14 +201,11 @@ class HoursCsvView(HoursScopeMixin, View):
             volunteer_id=volunteer.pk if volunteer else None,
         )
         label = f"{period.year}" + (f"-{period.month:02d}" if period.month else "")
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([_("Community"), self.community.name])
-        writer.writerow([_("Period"), label])
+        head = [[_("Community"), self.community.name], [_("Period"), label]]
         if team:
-            writer.writerow([_("Team"), team.name])
-        writer.writerow([])
-        writer.writerow(
+            head.append([_("Team"), team.name])
+        head.append([])
+        head.append(
             [
                 _("Volunteer"),
                 _("Armband number"),
@@ -219,25 +216,20 @@ class HoursCsvView(HoursScopeMixin, View):
                 _("Entries"),
             ]
         )
-        for row in rows.iterator():
-            writer.writerow(
-                [
-                    row.name,
-                    row.armband_number,
-                    row.platform_number,
-                    hours_label(row.minutes),
-                    hours_label(row.confirmed_minutes),
-                    row.minutes,
-                    row.entry_count,
-                ]
-            )
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        body = (
+            [
+                row.name,
+                row.armband_number,
+                row.platform_number,
+                hours_label(row.minutes),
+                hours_label(row.confirmed_minutes),
+                row.minutes,
+                row.entry_count,
+            ]
+            for row in rows.iterator()
         )
-        response["Content-Disposition"] = (
-            f'attachment; filename="volunteer-hours-{self.community.code}-{label}.csv"'
-        )
-        return response
+        name = f"volunteer-hours-{self.community.code}-{label}.csv"
+        return exports.csv_response(chain(head, body), name)
 
 
 class AdjustView(VolunteersMixin, FormView):
