@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import client_ip_sources, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -104,10 +104,26 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Failed-login lockout: five failures for one phone number from one address lock it
-# for 30 minutes.
+# for 30 minutes; so do twenty failures from one address for any numbers (password
+# spraying). See accounts/lockout.py.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+LOGIN_IP_FAILURE_LIMIT = env_int("LOGIN_IP_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "accounts.lockout.LoginLockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+# The client's address is REMOTE_ADDR unless the site runs behind reverse proxies: then
+# TRUSTED_PROXY_COUNT says how many (1 for one nginx) and CLIENT_IP_HEADER which header
+# they set (X-Forwarded-For, to which each proxy appends the address it saw, or X-Real-IP
+# with one proxy). The address taken is the one the outermost trusted proxy saw, so a
+# forged X-Forwarded-For from the client changes nothing; without a proxy configured the
+# header is never read.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "X-Forwarded-For")
+AXES_IPWARE_META_PRECEDENCE_ORDER, AXES_IPWARE_PROXY_COUNT = client_ip_sources(
+    TRUSTED_PROXY_COUNT, CLIENT_IP_HEADER
+)
+AXES_IPWARE_PROXY_ORDER = "left-most"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
