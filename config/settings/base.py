@@ -224,4 +224,7 @@ DELIBERATION_REMINDER_HOURS = 24
 CASEWORK_SECRETARY_AFTER_HOURS = env_int("CASEWORK_SECRETARY_AFTER_HOURS", 4)
 # Cases of one category at one building within this many days form a recurring problem.
 CASEWORK_RECURRING_WINDOW_DAYS = 30
+# From this month on, next year's holidays must be in the calendar too (the State Council
+# announces them in late autumn); casework.W001 warns when a needed year has none.
+CASEWORK_NEXT_YEAR_CALENDAR_MONTH = env_int("CASEWORK_NEXT_YEAR_CALENDAR_MONTH", 11)
 CASEWORK_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
