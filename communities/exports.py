@@ -23,6 +23,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 # What a spreadsheet program may take as the start of a formula (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -57,7 +58,7 @@ def cell(value: Any) -> Cell:
         return ""
     if isinstance(value, bool):
         # bool is an int, but True/False in a sheet means nothing to an office worker.
-        return "1" if value else "0"
+        return _("Yes") if value else _("No")
     if isinstance(value, int | float | Decimal):
         return value
     if isinstance(value, dt.datetime):

@@ -86,6 +86,7 @@ def test_cells_keep_numbers_and_show_moments_in_beijing_time():
     assert exports.cell(2.5) == 2.5
     assert exports.cell("-5") == "'-5"
     assert exports.cell(None) == ""
+    assert exports.cell(True) in ("是", "Yes")
     assert exports.cell(utc) == "2026-01-05 09:30"
     assert exports.cell(dt.date(2026, 1, 5)) == "2026-01-05"
     # Lazy translations are text.
