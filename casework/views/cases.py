@@ -16,7 +16,6 @@ Who may do what (``casework/rules.py``):
 from __future__ import annotations
 
 import os
-from itertools import chain
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -304,8 +303,8 @@ class CaseListView(CaseListMixin, FilterView):
 
 
 class CaseExportView(CaseListMixin, View):
-    """The filtered cases as a spreadsheet (times in Beijing time, text cells escaped
-    against formulas); reporters' numbers masked."""
+    """The filtered cases as a spreadsheet (``communities.exports``: Beijing time, text
+    cells escaped against formulas); reporters' numbers masked."""
 
     permission_required = "casework.view_office"
 
@@ -319,64 +318,67 @@ class CaseExportView(CaseListMixin, View):
         )
         valid = not filterset.is_bound or filterset.is_valid()
         cases = filterset.qs if valid else filterset.queryset.none()
-        header = [
-            _("Reference"),
-            _("Source"),
-            _("Received at"),
-            _("Category"),
-            _("Urgency"),
-            _("Building"),
-            _("Entrance"),
-            _("Where exactly"),
-            _("Description"),
-            _("Reporter"),
-            _("Reporter's mobile number"),
-            _("Handling worker"),
-            _("Task group"),
-            _("Status"),
-            _("Contact by"),
-            _("First contact"),
-            _("Resolve by"),
-            _("Overdue"),
-            _("Closed at"),
-            _("Outcome"),
-            _("How it was handled"),
-            _("Satisfaction"),
-            _("Rated via"),
-            _("Times reopened"),
-        ]
-        yes, no = _("Yes"), _("No")
-        rows = (
+        rows = []
+        rows.append(
             [
-                case.reference,
-                case.get_source_display(),
-                case.received_at,
-                case.category.name,
-                case.get_urgency_display(),
-                case.building.name if case.building_id else "",
-                case.entrance.name if case.entrance_id else "",
-                case.location_detail,
-                case.description,
-                case.reporter_display,
-                mask_mobile(reporter_phone_of(case)),
-                case.assigned_worker.display_name if case.assigned_worker_id else "",
-                case.task_group.name if case.task_group_id else "",
-                case.get_status_display(),
-                case.contact_due,
-                case.contacted_at,
-                case.resolve_due,
-                yes if case.overdue_now else no,
-                case.closed_at,
-                case.get_outcome_display(),
-                case.outcome_note,
-                case.get_satisfaction_display(),
-                case.get_rated_via_display(),
-                case.reopen_count,
+                _("Reference"),
+                _("Source"),
+                _("Received at"),
+                _("Category"),
+                _("Urgency"),
+                _("Building"),
+                _("Entrance"),
+                _("Where exactly"),
+                _("Description"),
+                _("Reporter"),
+                _("Reporter's mobile number"),
+                _("Handling worker"),
+                _("Task group"),
+                _("Status"),
+                _("Contact by"),
+                _("First contact"),
+                _("Resolve by"),
+                _("Overdue"),
+                _("Closed at"),
+                _("Outcome"),
+                _("How it was handled"),
+                _("Satisfaction"),
+                _("Rated via"),
+                _("Times reopened"),
             ]
-            for case in cases.iterator(chunk_size=1000)
         )
+        yes, no = _("Yes"), _("No")
+        for case in cases.iterator(chunk_size=1000):
+            rows.append(
+                [
+                    case.reference,
+                    case.get_source_display(),
+                    case.received_at,
+                    case.category.name,
+                    case.get_urgency_display(),
+                    case.building.name if case.building_id else "",
+                    case.entrance.name if case.entrance_id else "",
+                    case.location_detail,
+                    case.description,
+                    case.reporter_display,
+                    mask_mobile(reporter_phone_of(case)),
+                    case.assigned_worker.display_name if case.assigned_worker_id else "",
+                    case.task_group.name if case.task_group_id else "",
+                    case.get_status_display(),
+                    case.contact_due,
+                    case.contacted_at,
+                    case.resolve_due,
+                    yes if case.overdue_now else no,
+                    case.closed_at,
+                    case.get_outcome_display(),
+                    case.outcome_note,
+                    case.get_satisfaction_display(),
+                    case.get_rated_via_display(),
+                    case.reopen_count,
+                ]
+            )
         name = f"cases-{self.community.code}-{timezone.localdate():%Y-%m-%d}.csv"
-        return exports.csv_response(chain([header], rows), name)
+        return exports.csv_response(rows, name)
 
 
 # ---------------------------------------------------------------- receive and correct

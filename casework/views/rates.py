@@ -217,15 +217,17 @@ class RatesView(OfficeMixin, TemplateView):
 
 
 class RatesExportView(OfficeMixin, View):
-    """The 12 months ending at the chosen month, counts and rates, as a spreadsheet."""
+    """The 12 months ending at the chosen month, counts and rates, as a spreadsheet
+    (``communities.exports``: text cells escaped against formulas)."""
 
     def get(self, request, *args, **kwargs):
         month, _unreadable = month_param(request)
         cases = Case.objects.filter(community=self.community)
         months = selectors.monthly_counts(cases, add_months(month, 1 - TREND_MONTHS), month)
-        rows = [
-            [_("Community"), self.community.name],
-            [],
+        rows = []
+        rows.append([_("Community"), self.community.name])
+        rows.append([])
+        rows.append(
             [
                 _("Month"),
                 _("Cases received"),
@@ -237,8 +239,8 @@ class RatesExportView(OfficeMixin, View):
                 _("Rated"),
                 _("Satisfied or basically satisfied"),
                 _("Satisfaction rate (per cent)"),
-            ],
-        ]
+            ]
+        )
         for first_day, c in months:
             response, resolution, satisfaction = (
                 "" if p is None else f"{p:.1f}" for p in c.percentages

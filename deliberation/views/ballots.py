@@ -398,54 +398,58 @@ class ResultView(BallotMixin, TemplateView):
 
 
 class ResultCsvView(BallotMixin, View):
-    """The frozen result as a spreadsheet (text cells escaped against formulas)."""
+    """The frozen result as a spreadsheet (``communities.exports``: text cells escaped
+    against formulas)."""
 
     def get(self, request, *args, **kwargs):
         ballot = self.get_ballot()
         result = self.get_frozen_result()
         summary = ballot_pages.result_summary(ballot, result, self.get_options())
+        rows = []
+        rows.append([_("Question"), ballot.question])
+        rows.append([_("Proposal"), ballot.proposal.title])
+        rows.append([_("Decision rule"), ballot.get_rule_display()])
+        rows.append([_("Voting period"), ballot.opens_at, ballot.closes_at])
+        rows.append([_("Outcome"), _("Passed") if summary.passed else _("Not passed")])
         # A residents' ballot counts heads only: households and area were never counted
         # per option, so those cells stay empty rather than showing a misleading 0.
         by_household = summary.by_household
-        rows = [
-            [_("Question"), ballot.question],
-            [_("Proposal"), ballot.proposal.title],
-            [_("Decision rule"), ballot.get_rule_display()],
-            [_("Voting period"), ballot.opens_at, ballot.closes_at],
-            [_("Outcome"), _("Passed") if summary.passed else _("Not passed")],
-            [],
-            ["", _("Residents"), _("Households"), _("Floor area (m²)"), _("Share")],
+        rows.append([])
+        rows.append(["", _("Residents"), _("Households"), _("Floor area (m²)"), _("Share")])
+        rows.append(
             [
                 _("Eligible"),
                 summary.eligible_heads,
                 summary.eligible_households,
                 summary.eligible_area,
                 "",
-            ],
+            ]
+        )
+        rows.append(
             [
                 _("Took part"),
                 summary.voted_heads,
                 summary.voted_households if by_household else "",
                 summary.voted_area if by_household else "",
                 summary.turnout_percent,
-            ],
-        ]
-        rows += [
-            [
-                row.label,
-                row.heads,
-                row.households if by_household else "",
-                row.area if by_household else "",
-                row.percent,
             ]
-            for row in summary.options
-        ]
+        )
+        for row in summary.options:
+            rows.append(
+                [
+                    row.label,
+                    row.heads,
+                    row.households if by_household else "",
+                    row.area if by_household else "",
+                    row.percent,
+                ]
+            )
         rows.append([])
         rows.append([_("Threshold"), _("Needed"), _("Reached"), _("Met")])
-        rows += [
-            [check.label, check.needed, check.reached, _("Yes") if check.met else _("No")]
-            for check in summary.checks
-        ]
+        for check in summary.checks:
+            rows.append(
+                [check.label, check.needed, check.reached, _("Yes") if check.met else _("No")]
+            )
         return exports.csv_response(rows, f"ballot-{ballot.pk}-results.csv")
 
 

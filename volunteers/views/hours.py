@@ -10,7 +10,6 @@ only the office confirms hours.
 from __future__ import annotations
 
 import datetime as dt
-from itertools import chain
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -187,8 +186,8 @@ class HoursView(HoursScopeMixin, TemplateView):
 
 
 class HoursCsvView(HoursScopeMixin, View):
-    """The period's per-volunteer totals as a spreadsheet (text cells escaped against
-    formulas)."""
+    """The period's per-volunteer totals as a spreadsheet (``communities.exports``: text
+    cells escaped against formulas)."""
 
     def get(self, request, *args, **kwargs):
         period, _form, team, volunteer = self.scope()
@@ -201,11 +200,13 @@ class HoursCsvView(HoursScopeMixin, View):
             volunteer_id=volunteer.pk if volunteer else None,
         )
         label = f"{period.year}" + (f"-{period.month:02d}" if period.month else "")
-        head = [[_("Community"), self.community.name], [_("Period"), label]]
+        sheet = []
+        sheet.append([_("Community"), self.community.name])
+        sheet.append([_("Period"), label])
         if team:
-            head.append([_("Team"), team.name])
-        head.append([])
-        head.append(
+            sheet.append([_("Team"), team.name])
+        sheet.append([])
+        sheet.append(
             [
                 _("Volunteer"),
                 _("Armband number"),
@@ -216,20 +217,20 @@ class HoursCsvView(HoursScopeMixin, View):
                 _("Entries"),
             ]
         )
-        body = (
-            [
-                row.name,
-                row.armband_number,
-                row.platform_number,
-                hours_label(row.minutes),
-                hours_label(row.confirmed_minutes),
-                row.minutes,
-                row.entry_count,
-            ]
-            for row in rows.iterator()
-        )
+        for row in rows.iterator():
+            sheet.append(
+                [
+                    row.name,
+                    row.armband_number,
+                    row.platform_number,
+                    hours_label(row.minutes),
+                    hours_label(row.confirmed_minutes),
+                    row.minutes,
+                    row.entry_count,
+                ]
+            )
         name = f"volunteer-hours-{self.community.code}-{label}.csv"
-        return exports.csv_response(chain(head, body), name)
+        return exports.csv_response(sheet, name)
 
 
 class AdjustView(VolunteersMixin, FormView):

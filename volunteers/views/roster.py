@@ -577,11 +577,13 @@ class RosterPrintView(RosterMixin, TemplateView):
 
 
 class RosterCsvView(RosterMixin, View):
-    """The week's roster as a spreadsheet (text cells escaped against formulas)."""
+    """The week's roster as a spreadsheet (``communities.exports``: text cells escaped
+    against formulas)."""
 
     def get(self, request, *args, **kwargs):
         week = self.roster()
-        rows = [
+        rows = []
+        rows.append(
             [
                 _("Day"),
                 _("Start"),
@@ -593,7 +595,7 @@ class RosterCsvView(RosterMixin, View):
                 _("Booked"),
                 _("Names"),
             ]
-        ]
+        )
         for shift in week["shifts"]:
             start = timezone.localtime(shift.starts_at)
             end = timezone.localtime(shift.ends_at)
