@@ -6,7 +6,7 @@ OWASP recommends for CSV injection, every text cell that starts with ``=``, ``+`
 ``@``, a tab or a carriage return — also after leading spaces, which spreadsheet programs
 skip — gets a single quote in front, so it is shown as the text it is. Real numbers
 (``int``, ``Decimal``, ``float``) are written as numbers and left alone; a number held
-as text (a phone number, ``"-1.5"``) is text and is escaped like any other.
+as text (``"+8613800138000"``, ``"-1.5"``) is text and is escaped like any other.
 
 Moments are written as Beijing wall-clock time; CSV files carry a UTF-8 byte-order mark so
 Excel on Windows opens the Chinese text correctly.
