@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.validators import mask_mobile
+from communities import exports
 from communities.models import Building, Community, Entrance, Household, Resident
 
 # (key, Chinese header, English header). The Chinese header is what the template carries;
@@ -669,24 +670,10 @@ def template_rows() -> list[list[str]]:
 
 
 def to_csv(rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    # A byte-order mark makes Excel on Windows open UTF-8 Chinese correctly.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """The rows as a CSV file, text cells escaped against formulas (``communities.exports``)."""
+    return exports.csv_bytes(rows)
 
 
 def to_xlsx(rows: list[list[str]], title: str = "roster") -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    for row in rows:
-        # Write as text so rooms like 0301 and phone numbers keep their digits.
-        sheet.append([str(v) for v in row])
-    for column in sheet.columns:
-        for cell in column:
-            cell.number_format = "@"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """The rows as an .xlsx workbook of text cells, escaped against formulas."""
+    return exports.xlsx_bytes(rows, title)

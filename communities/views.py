@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
-from communities import roster, selectors, services
+from communities import exports, roster, selectors, services
 from communities.filters import HouseholdFilter, ResidentFilter
 from communities.forms import (
     BuildingForm,
@@ -950,14 +950,8 @@ class RosterExportView(CommunityMixin, View):
             if scope != "current":
                 stem += "-moved-out" if scope == "moved_out" else "-all"
         if fmt == "csv":
-            response = HttpResponse(roster.to_csv(rows), content_type="text/csv; charset=utf-8")
-        else:
-            response = HttpResponse(
-                roster.to_xlsx(rows),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-        return response
+            return exports.csv_response(rows, f"{stem}.csv")
+        return exports.xlsx_response(rows, f"{stem}.xlsx", title="roster")
 
 
 def _query_without_page(request) -> str:

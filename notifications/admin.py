@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Notification
-from notifications.tasks import deliver_notification
+from notifications.services import delivery_queue
 
 
 @admin.action(description=_("Send again by email"))
@@ -11,7 +11,7 @@ def resend(modeladmin, request, queryset):
         Notification.objects.filter(pk=notification.pk).update(
             delivery=Notification.Delivery.PENDING
         )
-        deliver_notification.delay(notification.pk)
+        delivery_queue(notification.pk)
 
 
 @admin.register(Notification)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,15 +14,48 @@ from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 
+# What Celery, kombu and redis-py raise when the broker or result store cannot be reached
+# or answers too slowly (socket.timeout is an OSError; Celery gives up on a result store
+# it cannot reconnect to with a RuntimeError).
+BROKER_ERRORS = (KombuError, RedisError, OSError, RuntimeError)
 
-def _queue_delivery(notification_id: int) -> None:
+
+# After a failure, deliveries skip the broker for this long: a page that notifies ten
+# people must not wait for ten connection attempts, nor every page after it.
+BROKER_RETRY_AFTER_SECONDS = 15.0
+_broker_down_until = 0.0
+
+
+def delivery_queue(notification_id: int) -> bool:
+    """Hand one stored notification to the mail worker; False if the broker is unreachable.
+
+    Called from web requests, so it tries once, within the short broker timeouts in the
+    settings, and never raises for an outage: the row stays pending and
+    ``deliver_pending`` (every few minutes) queues it once Redis is back.
+    """
+    global _broker_down_until
     from notifications.tasks import deliver_notification
 
+    if time.monotonic() < _broker_down_until:
+        logger.warning(
+            "Could not queue notification %s (Redis was unreachable moments ago); "
+            "the sweeper will send it later",
+            notification_id,
+        )
+        return False
     try:
-        deliver_notification.delay(notification_id)
-    except (KombuError, RedisError, OSError):
-        # The broker is down: the row stays pending and the sweeper queues it later.
-        logger.warning("Could not queue notification %s; it will be retried", notification_id)
+        # retry=False: no publish retries here, the sweeper is the retry.
+        deliver_notification.apply_async((notification_id,), retry=False)
+    except BROKER_ERRORS as exc:
+        _broker_down_until = time.monotonic() + BROKER_RETRY_AFTER_SECONDS
+        logger.warning(
+            "Could not queue notification %s (%s: %s); the sweeper will send it later",
+            notification_id,
+            type(exc).__name__,
+            exc,
+        )
+        return False
+    return True
 
 
 def notification_send(
@@ -38,7 +72,7 @@ def notification_send(
     except IntegrityError:
         return None
     # robust: a failure to hand over delivery never undoes or breaks the caller's work.
-    transaction.on_commit(lambda: _queue_delivery(notification.pk), robust=True)
+    transaction.on_commit(lambda: delivery_queue(notification.pk), robust=True)
     return notification
 
 

@@ -18,6 +18,9 @@ MAX_ATTEMPTS = 8
 @shared_task(
     name="notifications.tasks.deliver_notification",
     bind=True,
+    # The row's delivery state is the outcome; storing results would also make every
+    # send from a web request wait on the result store when Redis is down.
+    ignore_result=True,
     max_retries=MAX_ATTEMPTS,
     default_retry_delay=30,
 )

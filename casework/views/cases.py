@@ -15,8 +15,6 @@ Who may do what (``casework/rules.py``):
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 
 from django.contrib import messages
@@ -33,7 +31,7 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -61,7 +59,7 @@ from casework.forms.cases import (
     workers_of,
 )
 from casework.models import Case, CaseAttachment, TaskGroup
-from communities import uploads
+from communities import exports, uploads
 from communities.mixins import CommunityMixin, apply_validation_error
 from deliberation.forms.halls import SEARCH_BUTTON, unbound_copy
 
@@ -75,11 +73,6 @@ def query_string(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
-
-
-def local(value) -> str:
-    """A moment as Beijing wall-clock time for a spreadsheet."""
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def overdue_now(now) -> ExpressionWrapper:
@@ -309,8 +302,8 @@ class CaseListView(CaseListMixin, FilterView):
 
 
 class CaseExportView(CaseListMixin, View):
-    """The filtered cases as a spreadsheet (with a byte-order mark, so Excel reads the
-    Chinese text as UTF-8); reporters' numbers masked."""
+    """The filtered cases as a spreadsheet (``communities.exports``: Beijing time, text
+    cells escaped against formulas); reporters' numbers masked."""
 
     permission_required = "casework.view_office"
 
@@ -324,9 +317,8 @@ class CaseExportView(CaseListMixin, View):
         )
         valid = not filterset.is_bound or filterset.is_valid()
         cases = filterset.qs if valid else filterset.queryset.none()
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(
+        rows = []
+        rows.append(
             [
                 _("Reference"),
                 _("Source"),
@@ -356,11 +348,11 @@ class CaseExportView(CaseListMixin, View):
         )
         yes, no = _("Yes"), _("No")
         for case in cases.iterator(chunk_size=1000):
-            writer.writerow(
+            rows.append(
                 [
                     case.reference,
                     case.get_source_display(),
-                    local(case.received_at),
+                    case.received_at,
                     case.category.name,
                     case.get_urgency_display(),
                     case.building.name if case.building_id else "",
@@ -372,11 +364,11 @@ class CaseExportView(CaseListMixin, View):
                     case.assigned_worker.display_name if case.assigned_worker_id else "",
                     case.task_group.name if case.task_group_id else "",
                     case.get_status_display(),
-                    local(case.contact_due),
-                    local(case.contacted_at),
-                    local(case.resolve_due),
+                    case.contact_due,
+                    case.contacted_at,
+                    case.resolve_due,
                     yes if case.overdue_now else no,
-                    local(case.closed_at),
+                    case.closed_at,
                     case.get_outcome_display(),
                     case.outcome_note,
                     case.get_satisfaction_display(),
@@ -384,12 +376,8 @@ class CaseExportView(CaseListMixin, View):
                     case.reopen_count,
                 ]
             )
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
         name = f"cases-{self.community.code}-{timezone.localdate():%Y-%m-%d}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return exports.csv_response(rows, name)
 
 
 # ---------------------------------------------------------------- receive and correct

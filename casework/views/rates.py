@@ -8,9 +8,7 @@ with the number of cases or communities.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -20,7 +18,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, FloatField
 from django.db.models.functions import Cast, NullIf
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -39,6 +36,7 @@ from casework.forms.rates import (
 from casework.models import Case, RatesSnapshot
 from casework.rates import DEFINITIONS, CaseKey, RateCounts, recurring_groups
 from casework.views import month_param
+from communities import exports
 from communities.mixins import CommunityMixin, apply_validation_error
 from communities.models import Community
 from communities.months import add_months
@@ -219,18 +217,17 @@ class RatesView(OfficeMixin, TemplateView):
 
 
 class RatesExportView(OfficeMixin, View):
-    """The 12 months ending at the chosen month, counts and rates, as a spreadsheet (with
-    a byte-order mark, so Excel reads the Chinese text as UTF-8)."""
+    """The 12 months ending at the chosen month, counts and rates, as a spreadsheet
+    (``communities.exports``: text cells escaped against formulas)."""
 
     def get(self, request, *args, **kwargs):
         month, _unreadable = month_param(request)
         cases = Case.objects.filter(community=self.community)
         months = selectors.monthly_counts(cases, add_months(month, 1 - TREND_MONTHS), month)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([_("Community"), self.community.name])
-        writer.writerow([])
-        writer.writerow(
+        rows = []
+        rows.append([_("Community"), self.community.name])
+        rows.append([])
+        rows.append(
             [
                 _("Month"),
                 _("Cases received"),
@@ -248,7 +245,7 @@ class RatesExportView(OfficeMixin, View):
             response, resolution, satisfaction = (
                 "" if p is None else f"{p:.1f}" for p in c.percentages
             )
-            writer.writerow(
+            rows.append(
                 [
                     f"{first_day:%Y-%m}",
                     c.received,
@@ -262,13 +259,7 @@ class RatesExportView(OfficeMixin, View):
                     satisfaction,
                 ]
             )
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = (
-            f'attachment; filename="rates-{self.community.code}-{month:%Y-%m}.csv"'
-        )
-        return response
+        return exports.csv_response(rows, f"rates-{self.community.code}-{month:%Y-%m}.csv")
 
 
 class RecurringView(OfficeMixin, TemplateView):

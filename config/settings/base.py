@@ -6,7 +6,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import client_ip_sources, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -145,10 +145,26 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Failed-login lockout: five failures for one phone number from one address lock it
-# for 30 minutes.
+# for 30 minutes; so do twenty failures from one address for any numbers (password
+# spraying). See accounts/lockout.py.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+LOGIN_IP_FAILURE_LIMIT = env_int("LOGIN_IP_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "accounts.lockout.LoginLockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+# The client's address is REMOTE_ADDR unless the site runs behind reverse proxies: then
+# TRUSTED_PROXY_COUNT says how many (1 for one nginx) and CLIENT_IP_HEADER which header
+# they set (X-Forwarded-For, to which each proxy appends the address it saw, or X-Real-IP
+# with one proxy). The address taken is the one the outermost trusted proxy saw, so a
+# forged X-Forwarded-For from the client changes nothing; without a proxy configured the
+# header is never read.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "X-Forwarded-For")
+AXES_IPWARE_META_PRECEDENCE_ORDER, AXES_IPWARE_PROXY_COUNT = client_ip_sources(
+    TRUSTED_PROXY_COUNT, CLIENT_IP_HEADER
+)
+AXES_IPWARE_PROXY_ORDER = "left-most"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
@@ -196,6 +212,22 @@ CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Pages queue work (a notification's email) after their transaction commits: with Redis
+# down they must still answer at once. Connecting gives up after one try of one second
+# (the worker's own reconnect loop is separate: broker_connection_max_retries); a stored
+# notification stays pending and the sweeper queues it once Redis is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1,
+    # Longer than the worker's 1-second BRPOP poll.
+    "socket_timeout": 1.5,
+    "max_retries": 0,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Residents' rosters list at most this many rows per page.
@@ -239,4 +271,7 @@ DELIBERATION_REMINDER_HOURS = 24
 CASEWORK_SECRETARY_AFTER_HOURS = env_int("CASEWORK_SECRETARY_AFTER_HOURS", 4)
 # Cases of one category at one building within this many days form a recurring problem.
 CASEWORK_RECURRING_WINDOW_DAYS = 30
+# From this month on, next year's holidays must be in the calendar too (the State Council
+# announces them in late autumn); casework.W001 warns when a needed year has none.
+CASEWORK_NEXT_YEAR_CALENDAR_MONTH = env_int("CASEWORK_NEXT_YEAR_CALENDAR_MONTH", 11)
 CASEWORK_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024

@@ -10,7 +10,6 @@ chose what. The office may see how many have taken part, never what they chose.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from fractions import Fraction
@@ -28,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from communities import exports
 from communities.mixins import apply_validation_error
 from communities.models import Resident
 from communities.scope import scope_of
@@ -408,26 +408,25 @@ class ResultView(BallotMixin, TemplateView):
 
 
 class ResultCsvView(BallotMixin, View):
-    """The frozen result as a spreadsheet (with a byte-order mark, so Excel reads the
-    Chinese text as UTF-8)."""
+    """The frozen result as a spreadsheet (``communities.exports``: text cells escaped
+    against formulas)."""
 
     def get(self, request, *args, **kwargs):
         ballot = self.get_ballot()
         result = self.get_frozen_result()
         summary = ballot_pages.result_summary(ballot, result, self.get_options())
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([_("Question"), ballot.question])
-        writer.writerow([_("Proposal"), ballot.proposal.title])
-        writer.writerow([_("Decision rule"), ballot.get_rule_display()])
-        writer.writerow([_("Voting period"), _local(ballot.opens_at), _local(ballot.closes_at)])
-        writer.writerow([_("Outcome"), _("Passed") if summary.passed else _("Not passed")])
+        rows = []
+        rows.append([_("Question"), ballot.question])
+        rows.append([_("Proposal"), ballot.proposal.title])
+        rows.append([_("Decision rule"), ballot.get_rule_display()])
+        rows.append([_("Voting period"), ballot.opens_at, ballot.closes_at])
+        rows.append([_("Outcome"), _("Passed") if summary.passed else _("Not passed")])
         # A residents' ballot counts heads only: households and area were never counted
         # per option, so those cells stay empty rather than showing a misleading 0.
         by_household = summary.by_household
-        writer.writerow([])
-        writer.writerow(["", _("Residents"), _("Households"), _("Floor area (m²)"), _("Share")])
-        writer.writerow(
+        rows.append([])
+        rows.append(["", _("Residents"), _("Households"), _("Floor area (m²)"), _("Share")])
+        rows.append(
             [
                 _("Eligible"),
                 summary.eligible_heads,
@@ -436,7 +435,7 @@ class ResultCsvView(BallotMixin, View):
                 "",
             ]
         )
-        writer.writerow(
+        rows.append(
             [
                 _("Took part"),
                 summary.voted_heads,
@@ -446,7 +445,7 @@ class ResultCsvView(BallotMixin, View):
             ]
         )
         for row in summary.options:
-            writer.writerow(
+            rows.append(
                 [
                     row.label,
                     row.heads,
@@ -455,21 +454,13 @@ class ResultCsvView(BallotMixin, View):
                     row.percent,
                 ]
             )
-        writer.writerow([])
-        writer.writerow([_("Threshold"), _("Needed"), _("Reached"), _("Met")])
+        rows.append([])
+        rows.append([_("Threshold"), _("Needed"), _("Reached"), _("Met")])
         for check in summary.checks:
-            writer.writerow(
+            rows.append(
                 [check.label, check.needed, check.reached, _("Yes") if check.met else _("No")]
             )
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="ballot-{ballot.pk}-results.csv"'
-        return response
-
-
-def _local(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+        return exports.csv_response(rows, f"ballot-{ballot.pk}-results.csv")
 
 
 class PublicNoticeView(BallotMixin, TemplateView):

@@ -328,7 +328,8 @@ def test_resident_pickers_offer_current_residents_only(world, neighbours):
     # Every picker (cases, volunteers, paper votes, representatives) uses this search.
     found = selectors.resident_search(community=world.community_a, query="王", limit=20)
     assert [r.name for r in found] == ["王阿姨"]
-    assert list(selectors.resident_search(community=world.community_a, query="李叔", limit=20)) == []
+    gone = selectors.resident_search(community=world.community_a, query="李叔", limit=20)
+    assert list(gone) == []
     former = selectors.resident_search(
         community=world.community_a, query="李叔", limit=20, include_moved_out=True
     )

@@ -17,8 +17,12 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from config.celery import app
+from notifications import services
 from notifications.models import Notification
 from notifications.services import notification_mark_read, notification_send
 from notifications.tasks import MAX_ATTEMPTS, deliver_notification, deliver_pending
@@ -193,15 +197,53 @@ def test_an_smtp_failure_never_reaches_the_sender(alice, committed):
     assert note.last_error == "421 try again later"
 
 
-def test_a_broker_error_while_queueing_never_reaches_the_sender(alice, committed):
+@pytest.mark.parametrize(
+    "error",
+    [
+        KombuOperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused."),
+        RedisConnectionError("Connection closed by server."),
+        RedisTimeoutError("Timeout reading from socket"),
+        ConnectionRefusedError(111, "Connection refused"),
+        TimeoutError("timed out"),
+        RuntimeError("Retry limit exceeded while trying to reconnect to the result store"),
+    ],
+    ids=lambda e: type(e).__name__,
+)
+def test_a_broker_error_while_queueing_never_reaches_the_sender(alice, committed, error, caplog):
     with (
-        mock.patch.object(deliver_notification, "delay", side_effect=OSError("refused")),
+        mock.patch.object(deliver_notification, "apply_async", side_effect=error) as queued,
+        caplog.at_level(logging.WARNING, logger="notifications.services"),
         committed(),
     ):
         note = send(alice)
+    assert queued.call_args.kwargs == {"retry": False}
     note.refresh_from_db()
     assert note.delivery == Delivery.PENDING
     assert mail.outbox == []
+    assert f"Could not queue notification {note.pk}" in caplog.text
+
+
+def test_after_a_broker_error_the_next_sends_skip_the_broker_for_a_while(
+    alice, committed, monkeypatch
+):
+    clock = [1000.0]
+    monkeypatch.setattr(services.time, "monotonic", lambda: clock[0])
+    refused = OSError("refused")
+    with (
+        mock.patch.object(deliver_notification, "apply_async", side_effect=refused) as queued,
+        committed(),
+    ):
+        notes = [send(alice, dedupe_key=f"k{i}") for i in range(5)]
+    # One page notifying five people waited for one failed attempt, not five.
+    assert queued.call_count == 1
+    assert {n.delivery for n in Notification.objects.filter(pk__in=[n.pk for n in notes])} == {
+        Delivery.PENDING
+    }
+    clock[0] += services.BROKER_RETRY_AFTER_SECONDS + 1
+    with committed():
+        later = send(alice, dedupe_key="later")
+    later.refresh_from_db()
+    assert later.delivery == Delivery.SENT
 
 
 def test_the_sweeper_queues_only_pending_notifications_old_enough(alice):

@@ -9,16 +9,14 @@ only the office confirms hours.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from communities import exports
 from communities.mixins import CommunityMixin, apply_validation_error
 from communities.models import CommunityRole
 from communities.rules import is_area_staff_over
@@ -192,8 +191,8 @@ class HoursView(HoursScopeMixin, TemplateView):
 
 
 class HoursCsvView(HoursScopeMixin, View):
-    """The period's per-volunteer totals as a spreadsheet (with a byte-order mark, so Excel
-    reads the Chinese text as UTF-8)."""
+    """The period's per-volunteer totals as a spreadsheet (``communities.exports``: text
+    cells escaped against formulas)."""
 
     def get(self, request, *args, **kwargs):
         period, _form, team, volunteer = self.scope()
@@ -206,14 +205,13 @@ class HoursCsvView(HoursScopeMixin, View):
             volunteer_id=volunteer.pk if volunteer else None,
         )
         label = f"{period.year}" + (f"-{period.month:02d}" if period.month else "")
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([_("Community"), self.community.name])
-        writer.writerow([_("Period"), label])
+        sheet = []
+        sheet.append([_("Community"), self.community.name])
+        sheet.append([_("Period"), label])
         if team:
-            writer.writerow([_("Team"), team.name])
-        writer.writerow([])
-        writer.writerow(
+            sheet.append([_("Team"), team.name])
+        sheet.append([])
+        sheet.append(
             [
                 _("Volunteer"),
                 _("Armband number"),
@@ -225,7 +223,7 @@ class HoursCsvView(HoursScopeMixin, View):
             ]
         )
         for row in rows.iterator():
-            writer.writerow(
+            sheet.append(
                 [
                     row.name,
                     row.armband_number,
@@ -236,13 +234,8 @@ class HoursCsvView(HoursScopeMixin, View):
                     row.entry_count,
                 ]
             )
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = (
-            f'attachment; filename="volunteer-hours-{self.community.code}-{label}.csv"'
-        )
-        return response
+        name = f"volunteer-hours-{self.community.code}-{label}.csv"
+        return exports.csv_response(sheet, name)
 
 
 class AdjustView(VolunteersMixin, FormView):

@@ -10,9 +10,7 @@ office does all of it for every team and plans the whole community's shifts.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 import segno
 from django.conf import settings
@@ -33,7 +31,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from communities import ics
+from communities import exports, ics
 from communities.mixins import ServiceFormMixin, apply_validation_error
 from deliberation.forms.halls import SEARCH_BUTTON
 from volunteers import services, team_services
@@ -577,14 +575,13 @@ class RosterPrintView(RosterMixin, TemplateView):
 
 
 class RosterCsvView(RosterMixin, View):
-    """The week's roster as a spreadsheet (with a byte-order mark, so Excel reads the
-    Chinese text as UTF-8)."""
+    """The week's roster as a spreadsheet (``communities.exports``: text cells escaped
+    against formulas)."""
 
     def get(self, request, *args, **kwargs):
         week = self.roster()
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(
+        rows = []
+        rows.append(
             [
                 _("Day"),
                 _("Start"),
@@ -600,7 +597,7 @@ class RosterCsvView(RosterMixin, View):
         for shift in week["shifts"]:
             start = timezone.localtime(shift.starts_at)
             end = timezone.localtime(shift.ends_at)
-            writer.writerow(
+            rows.append(
                 [
                     f"{start:%Y-%m-%d}",
                     f"{start:%H:%M}",
@@ -613,12 +610,8 @@ class RosterCsvView(RosterMixin, View):
                     "、".join(b.volunteer.name for b in shift.live_bookings),
                 ]
             )
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
         name = f"roster-{self.community.code}-{week['monday']:%Y-%m-%d}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return exports.csv_response(rows, name)
 
 
 # ---------------------------------------------------------------- the volunteer's own
