@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.validators import mask_mobile
 from communities.models import Building, Community, Entrance, Household, Resident
 
 # (key, Chinese header, English header). The Chinese header is what the template carries;
@@ -368,8 +369,11 @@ def roster_import(*, community: Community, rows: Iterable[RosterRow], by) -> Imp
     return result
 
 
-def roster_rows(community: Community) -> list[list[str]]:
-    """The community's roster as rows of text, header first, in import format."""
+def roster_rows(community: Community, *, full_phones: bool = False) -> list[list[str]]:
+    """The community's roster as rows of text, header first, in import format.
+
+    Mobile numbers are masked (138****5678) unless ``full_phones``.
+    """
     header = [zh for _key, zh, _en in COLUMNS]
     out = [header]
     households = (
@@ -393,7 +397,7 @@ def roster_rows(community: Community) -> list[list[str]]:
                 base
                 + [
                     person.name,
-                    person.phone,
+                    person.phone if full_phones else mask_mobile(person.phone),
                     "是" if person.is_owner else "否",
                     "是" if person.is_party_member else "否",
                     str(person.birth_year or ""),

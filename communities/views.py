@@ -204,6 +204,10 @@ class DashboardView(CommunityMixin, TemplateView):
         context["can_manage"] = self.request.user.has_perm(
             "communities.manage_roster", self.community
         )
+        context["can_export"] = self.request.user.has_perm(
+            "communities.export_roster", self.community
+        )
+        context["can_see_log"] = self.request.user.has_perm("audit.view_log", self.community)
         from casework.selectors import office_summary
 
         cases = office_summary(self.community, timezone.now())
@@ -438,6 +442,9 @@ class HouseholdDetailView(CommunityMixin, DetailView):
         context["can_manage"] = self.request.user.has_perm(
             "communities.manage_roster", self.community
         )
+        context["can_see_history"] = self.request.user.has_perm(
+            "audit.view_history", self.community
+        )
         return context
 
 
@@ -495,6 +502,9 @@ class ResidentDetailView(CommunityMixin, DetailView):
         user = self.request.user
         context["can_manage"] = user.has_perm("communities.manage_roster", self.community)
         context["can_reset"] = user.has_perm("communities.reset_password", self.community)
+        # Full number for the community office; area staff and others see 138****5678.
+        context["full_phone"] = user.has_perm("audit.see_full_phone", self.community)
+        context["can_see_history"] = user.has_perm("audit.view_history", self.community)
         return context
 
 
@@ -673,6 +683,9 @@ class RoleListView(CommunityMixin, TemplateView):
         context["page_obj"] = Paginator(past, self.paginate_by).get_page(
             self.request.GET.get("page")
         )
+        context["can_see_history"] = self.request.user.has_perm(
+            "audit.view_history", self.community
+        )
         return context
 
 
@@ -764,7 +777,11 @@ class RosterImportView(CommunityMixin, FormView):
 
 
 class RosterExportView(CommunityMixin, View):
-    permission_required = "communities.manage_roster"
+    """The roster as a file. Only the secretary's file carries full mobile numbers, and
+    each such export is written to the operation log; the office's workers and area
+    staff get 138****5678."""
+
+    permission_required = "communities.export_roster"
 
     def get(self, request, *args, **kwargs):
         fmt = kwargs["fmt"]
@@ -773,7 +790,20 @@ class RosterExportView(CommunityMixin, View):
         if kwargs.get("template"):
             rows, stem = roster.template_rows(), "roster-template"
         else:
-            rows, stem = roster.roster_rows(self.community), f"roster-{self.community.code}"
+            full = request.user.has_perm("audit.export_full_phone", self.community)
+            rows = roster.roster_rows(self.community, full_phones=full)
+            stem = f"roster-{self.community.code}"
+            if full:
+                from audit.models import AuditEvent
+                from audit.services import audit_event_record
+
+                audit_event_record(
+                    community=self.community,
+                    user=request.user,
+                    action=AuditEvent.Action.ROSTER_EXPORT_FULL,
+                    file_format=fmt,
+                    row_count=len(rows) - 1,
+                )
         if fmt == "csv":
             response = HttpResponse(roster.to_csv(rows), content_type="text/csv; charset=utf-8")
         else:

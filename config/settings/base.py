@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_celery_beat",
     "axes",
+    "simple_history",
     "accounts",
     "communities",
     "governance",
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "volunteers",
     "casework",
     "notifications",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -50,6 +52,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.ForcePasswordChangeMiddleware",
+    # Records who made each change in the audit trail (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Axes must be last so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
