@@ -186,8 +186,8 @@ def history_page(kind: Kind, pk: int, *, page: str | None, per_page: int, full_p
     sources = _sources(kind, pk)
     queries = [
         hm.objects.filter(**lookup)
-        .annotate(source=Value(i, output_field=IntegerField()))
-        .values_list("source", "history_id", "history_date")
+        .annotate(audit_source=Value(i, output_field=IntegerField()))
+        .values_list("audit_source", "history_id", "history_date")
         .order_by()
         for i, (hm, lookup, _is_part) in enumerate(sources)
     ]
