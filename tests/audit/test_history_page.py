@@ -34,8 +34,9 @@ def history_url(kind, pk, code="a"):
 
 
 def zh(text) -> str:
+    """The Chinese of a message id or a lazy label, as the page shows it."""
     with translation.override("zh-hans"):
-        return str(text)
+        return translation.gettext(text) if isinstance(text, str) else str(text)
 
 
 def entries(html: str) -> list[str]:
