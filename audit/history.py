@@ -145,6 +145,12 @@ class Entry:
     subject: str  # what kind of record: the record itself or one of its parts
     is_part: bool
     changes: list[FieldChange] = field(default_factory=list)
+    # A change whose earlier version predates the audit trail: values as saved, no "before".
+    snapshot: bool = False
+
+    @property
+    def shows_before(self) -> bool:
+        return self.action == "~" and not self.snapshot
 
 
 def find_record(kind: Kind, pk: int, community) -> bool:
@@ -218,23 +224,22 @@ def history_page(kind: Kind, pk: int, *, page: str | None, per_page: int, full_p
                 previous[(source, r.history_id)] = prev_rows[r.previous_id]
 
     # Raw changes first, to know which foreign keys need a label.
-    raw: list[tuple[int, models.Model, list[tuple[models.Field, object, object]]]] = []
+    raw: list[tuple[int, models.Model, list[tuple[models.Field, object, object]], bool]] = []
     wanted_labels: dict[type[models.Model], set] = defaultdict(set)
     for source, history_id, _date in page_obj.object_list:
         row = rows.get((source, history_id))
         if row is None:
             continue
         before = previous.get((source, history_id))
+        snapshot = row.history_type == "~" and before is None
         pairs = []
         for f in _shown_fields(sources[source][0]):
             new = getattr(row, f.attname)
-            if row.history_type == "~":
-                if before is None:
-                    continue
+            if row.history_type == "~" and not snapshot:
                 old = getattr(before, f.attname)
                 if old == new:
                     continue
-            elif row.history_type == "+":
+            elif row.history_type in ("+", "~"):
                 old = None
                 if new in (None, "", False) and not f.choices:
                     continue
@@ -245,7 +250,7 @@ def history_page(kind: Kind, pk: int, *, page: str | None, per_page: int, full_p
                 for value in (old, new):
                     if value is not None:
                         wanted_labels[f.related_model].add(value)
-        raw.append((source, row, pairs))
+        raw.append((source, row, pairs, snapshot))
 
     labels: dict[tuple[type[models.Model], object], str] = {}
     for model, ids in wanted_labels.items():
@@ -272,7 +277,7 @@ def history_page(kind: Kind, pk: int, *, page: str | None, per_page: int, full_p
         return text
 
     entries = []
-    for source, row, pairs in raw:
+    for source, row, pairs, snapshot in raw:
         hm, _lookup, is_part = sources[source]
         user = row.history_user
         entries.append(
@@ -286,6 +291,7 @@ def history_page(kind: Kind, pk: int, *, page: str | None, per_page: int, full_p
                 changes=[
                     FieldChange(str(f.verbose_name), show(f, o), show(f, n)) for f, o, n in pairs
                 ],
+                snapshot=snapshot,
             )
         )
     return page_obj, entries

@@ -308,3 +308,17 @@ def test_proposal_history_query_count_is_fixed(
     assert response.status_code == 200
     # Created, each co-signature, the step and the status change.
     assert len(entries(response.content.decode())) == min(cosigns + 3, 20)
+
+
+@pytest.mark.django_db
+def test_a_record_older_than_the_history_shows_its_values_as_saved(world, login):
+    """The first change of a record created before the audit trail existed has no earlier
+    version: its values are shown as saved, not as a made-up "—" before."""
+    resident = ResidentFactory(household=world.household_a, name="老住户", birth_year=1940)
+    Resident.history.filter(id=resident.pk).delete()  # as if recorded before the trail
+    with acting_as(world.users["worker_a"]):
+        resident.birth_year = 1941
+        community_services.resident_save(resident=resident)
+    html = login(world.users["secretary_a"]).get(history_url("resident", resident.pk))
+    (only,) = entries(html.content.decode())
+    assert "1941" in only and "<del>" not in only
