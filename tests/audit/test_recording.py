@@ -362,3 +362,24 @@ def test_admin_shows_a_records_history_read_only(world, client):
     client.post(old_version, {"name": "x"})
     resident.refresh_from_db()
     assert resident.birth_year == 1948
+
+
+@pytest.mark.django_db
+def test_a_self_registration_is_recorded_as_the_new_account(world, client):
+    response = client.post(
+        reverse("communities:register"),
+        {
+            "display_name": "新居民",
+            "phone": "13755556666",
+            "password1": "Gongzhi-2026-pass",
+            "password2": "Gongzhi-2026-pass",
+            "community": world.community_a.pk,
+            "building": world.household_a.entrance.building_id,
+            "entrance": world.household_a.entrance_id,
+            "household": world.household_a.pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    resident = Resident.objects.get(name="新居民")
+    row = latest(Resident, resident.pk)
+    assert row.history_type == "+" and row.history_user == resident.user
