@@ -239,12 +239,12 @@ def history_page(kind: Kind, pk: int, *, page: str | None, per_page: int, full_p
                 old = getattr(before, f.attname)
                 if old == new:
                     continue
-            elif row.history_type in ("+", "~"):
+            else:
+                # Created, deleted (its last values say which record it was) or a first
+                # change with nothing earlier: the values as saved.
                 old = None
                 if new in (None, "", False) and not f.choices:
                     continue
-            else:
-                continue
             pairs.append((f, old, new))
             if f.is_relation:
                 for value in (old, new):

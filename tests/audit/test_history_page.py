@@ -139,6 +139,8 @@ def test_a_deleted_record_keeps_its_history_page(world, login):
     html = response.content.decode()
     assert zh("deleted") in entries(html)[0]
     assert world.users["worker_a"].display_name in entries(html)[0]
+    # Which record it was: its last values.
+    assert "错录" in entries(html)[0]
     # …but only in its own community.
     assert (
         login(world.users["secretary_b"]).get(history_url("resident", pk, "b")).status_code == 404
