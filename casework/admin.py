@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from casework.models import (
     CalendarDay,
@@ -94,7 +95,7 @@ class OverdueFlagInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(SimpleHistoryAdmin):
     list_display = (
         "reference",
         "community",
@@ -165,7 +166,7 @@ class VisitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Whistle)
-class WhistleAdmin(admin.ModelAdmin):
+class WhistleAdmin(SimpleHistoryAdmin):
     list_display = ("department", "community", "status", "requested_at", "respond_by", "outcome")
     list_filter = ("status", "outcome", "department")
     search_fields = ("request", "response", "department__name", "community__name")
@@ -203,7 +204,7 @@ class RatesSnapshotAdmin(admin.ModelAdmin):
 
 
 @admin.register(CaseAction)
-class CaseActionAdmin(admin.ModelAdmin):
+class CaseActionAdmin(SimpleHistoryAdmin):
     list_display = ("case", "kind", "by", "at")
     list_filter = ("kind",)
     search_fields = ("case__order_number", "note")

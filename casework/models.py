@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.validators import mask_mobile, validate_mobile
 from casework import deadlines
@@ -305,6 +306,9 @@ class Case(models.Model):
 
     objects = CaseQuerySet.as_manager()
 
+    # Who changed what and when, for the office's 修改记录 (audit trail).
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
@@ -397,6 +401,9 @@ class CaseAction(models.Model):
         verbose_name=_("by"),
     )
     at = models.DateTimeField(_("at"))
+
+    # Who changed what and when, for the office's 修改记录 (audit trail).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("case step")
@@ -608,6 +615,9 @@ class Whistle(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     objects = WhistleQuerySet.as_manager()
+
+    # Who changed what and when, for the office's 修改记录 (audit trail).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("whistle")

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from communities import services
 from communities.models import (
@@ -110,7 +111,7 @@ class ResidentInline(admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(SimpleHistoryAdmin):
     list_display = ("__str__", "community_name", "floor_area", "tenure")
     list_filter = ("tenure", "entrance__building__community")
     search_fields = ("room", "entrance__name", "entrance__building__name")
@@ -131,7 +132,7 @@ def verify_residents(modeladmin, request, queryset):
 
 
 @admin.register(Resident)
-class ResidentAdmin(admin.ModelAdmin):
+class ResidentAdmin(SimpleHistoryAdmin):
     list_display = (
         "name",
         "household",
@@ -160,7 +161,7 @@ class ResidentAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommunityRole)
-class CommunityRoleAdmin(admin.ModelAdmin):
+class CommunityRoleAdmin(SimpleHistoryAdmin):
     list_display = ("user", "community", "role", "start_date", "end_date")
     list_filter = ("role", "community")
     search_fields = ("user__phone", "user__display_name", "community__name")
@@ -169,7 +170,7 @@ class CommunityRoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(AreaStaffRole)
-class AreaStaffRoleAdmin(admin.ModelAdmin):
+class AreaStaffRoleAdmin(SimpleHistoryAdmin):
     list_display = ("user", "subdistrict", "district", "start_date", "end_date")
     list_filter = ("district", "subdistrict")
     search_fields = ("user__phone", "user__display_name")

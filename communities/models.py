@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.validators import mask_mobile, validate_mobile
 
@@ -247,6 +248,9 @@ class Household(models.Model):
 
     objects = HouseholdQuerySet.as_manager()
 
+    # Who changed what and when, for the office's 修改记录 (audit trail).
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
@@ -343,6 +347,9 @@ class Resident(models.Model):
 
     objects = ResidentQuerySet.as_manager()
 
+    # Who changed what and when, for the office's 修改记录 (audit trail).
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("resident")
         verbose_name_plural = _("residents")
@@ -426,6 +433,9 @@ class CommunityRole(models.Model):
 
     objects = RoleQuerySet.as_manager()
 
+    # Who changed what and when, for the office's 修改记录 (audit trail).
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("community role")
         verbose_name_plural = _("community roles")
@@ -479,6 +489,9 @@ class AreaStaffRole(models.Model):
     end_date = models.DateField(_("end date"), null=True, blank=True)
 
     objects = RoleQuerySet.as_manager()
+
+    # Who changed what and when, for the office's 修改记录 (audit trail).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("subdistrict or district staff role")

@@ -613,12 +613,14 @@ def roster_apply(
 RESIDENT_SCOPES = ("current", "all", "moved_out")
 
 
-def roster_rows(community: Community, residents: str = "current") -> list[list[str]]:
+def roster_rows(
+    community: Community, residents: str = "current", *, full_phones: bool = False
+) -> list[list[str]]:
     """The community's roster as rows of text, header first, in import format.
 
     ``residents`` is "current" (the default: people living here now), "all" (with those
     who moved out) or "moved_out"; the last two add a 迁出日期 column, whose rows a later
-    import skips.
+    import skips. Mobile numbers are masked (138****5678) unless ``full_phones``.
     """
     with_moved_out = residents in ("all", "moved_out")
     header = [zh for _key, zh, _en in COLUMNS]
@@ -649,7 +651,7 @@ def roster_rows(community: Community, residents: str = "current") -> list[list[s
         for person in people:
             line = base + [
                 person.name,
-                person.phone,
+                person.phone if full_phones else mask_mobile(person.phone),
                 "是" if person.is_owner else "否",
                 "是" if person.is_party_member else "否",
                 str(person.birth_year or ""),

@@ -60,6 +60,8 @@ def _resident_register(
     resident.verified_at = None
     resident.rejection_reason = ""
     resident.full_clean()
+    # Nobody is logged in yet: the 修改记录 names the new account as who registered.
+    resident._history_user = user
     resident.save()
     return resident
 

@@ -47,6 +47,7 @@ from communities.models import (
     Resident,
 )
 from communities.scope import scope_of
+from communities.signals import roster_exported_with_full_phones
 
 User = get_user_model()
 
@@ -381,6 +382,9 @@ class HouseholdDetailView(CommunityMixin, DetailView):
         context["can_manage"] = self.request.user.has_perm(
             "communities.manage_roster", self.community
         )
+        context["can_see_history"] = self.request.user.has_perm(
+            "audit.view_history", self.community
+        )
         return context
 
 
@@ -438,6 +442,9 @@ class ResidentDetailView(CommunityMixin, DetailView):
         user = self.request.user
         context["can_manage"] = user.has_perm("communities.manage_roster", self.community)
         context["can_reset"] = user.has_perm("communities.reset_password", self.community)
+        # Full number for the community office; area staff and others see 138****5678.
+        context["full_phone"] = user.has_perm("audit.see_full_phone", self.community)
+        context["can_see_history"] = user.has_perm("audit.view_history", self.community)
         return context
 
 
@@ -682,6 +689,9 @@ class RoleListView(CommunityMixin, TemplateView):
         past = roles.exclude(pk__in=current.values("pk")).order_by("-start_date", "role")
         context["page_obj"] = Paginator(past, self.paginate_by).get_page(
             self.request.GET.get("page")
+        )
+        context["can_see_history"] = self.request.user.has_perm(
+            "audit.view_history", self.community
         )
         return context
 
@@ -933,7 +943,11 @@ class RosterImportPreviewView(CommunityMixin, View):
 
 
 class RosterExportView(CommunityMixin, View):
-    permission_required = "communities.manage_roster"
+    """The roster as a file. Only the secretary's file carries full mobile numbers, and
+    each such export is written to the operation log; the office's workers and area
+    staff get 138****5678."""
+
+    permission_required = "communities.export_roster"
 
     def get(self, request, *args, **kwargs):
         fmt = kwargs["fmt"]
@@ -945,10 +959,19 @@ class RosterExportView(CommunityMixin, View):
             scope = request.GET.get("residents", "current")
             if scope not in roster.RESIDENT_SCOPES:
                 scope = "current"
-            rows = roster.roster_rows(self.community, residents=scope)
+            full = request.user.has_perm("audit.export_full_phone", self.community)
+            rows = roster.roster_rows(self.community, residents=scope, full_phones=full)
             stem = f"roster-{self.community.code}"
             if scope != "current":
                 stem += "-moved-out" if scope == "moved_out" else "-all"
+            if full:
+                roster_exported_with_full_phones.send(
+                    sender=self.__class__,
+                    community=self.community,
+                    user=request.user,
+                    file_format=fmt,
+                    row_count=len(rows) - 1,
+                )
         if fmt == "csv":
             return exports.csv_response(rows, f"{stem}.csv")
         return exports.xlsx_response(rows, f"{stem}.xlsx", title="roster")

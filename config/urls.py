@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("deliberation.urls")),
     path("", include("volunteers.urls")),
     path("", include("casework.urls")),
+    path("", include("audit.urls")),
 ]
 # Uploaded files (agreement scans, activity photos) are never served from a public
 # /media/ address: each goes through a view that checks who is asking.

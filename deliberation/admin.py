@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from deliberation.models import (
     Ballot,
@@ -38,7 +39,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(SimpleHistoryAdmin):
     list_display = ("title", "community", "category", "status", "created_at")
     list_filter = ("status", "category", "community")
     search_fields = ("title", "description")
@@ -51,7 +52,7 @@ class ProposalAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProposalEvent)
-class ProposalEventAdmin(admin.ModelAdmin):
+class ProposalEventAdmin(SimpleHistoryAdmin):
     list_display = ("proposal", "from_status", "to_status", "by", "at")
     list_filter = ("to_status",)
     search_fields = ("proposal__title", "comment")
@@ -62,14 +63,14 @@ class ProposalEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(CoSign)
-class CoSignAdmin(admin.ModelAdmin):
+class CoSignAdmin(SimpleHistoryAdmin):
     list_display = ("proposal", "resident", "at")
     search_fields = ("proposal__title", "resident__name")
     autocomplete_fields = ("proposal", "resident")
 
 
 @admin.register(Opinion)
-class OpinionAdmin(admin.ModelAdmin):
+class OpinionAdmin(SimpleHistoryAdmin):
     list_display = ("proposal", "author", "created_at", "hidden_at")
     list_filter = (("hidden_at", admin.EmptyFieldListFilter),)
     search_fields = ("text", "proposal__title")

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from communities.models import Building, Community, Household, Resident
 from deliberation.rules_tally import Rule
@@ -101,6 +102,9 @@ class Proposal(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 
+    # Who changed what and when, for the office's 修改记录 (audit trail).
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
@@ -128,6 +132,9 @@ class ProposalEvent(models.Model):
     at = models.DateTimeField(_("at"), auto_now_add=True)
     comment = models.CharField(_("comment"), max_length=300, blank=True)
 
+    # Who changed what and when, for the office's 修改记录 (audit trail).
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("proposal step")
         verbose_name_plural = _("proposal steps")
@@ -147,6 +154,9 @@ class CoSign(models.Model):
         Resident, on_delete=models.CASCADE, related_name="cosigns", verbose_name=_("resident")
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    # Who changed what and when, for the office's 修改记录 (audit trail).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("co-signature")
@@ -181,6 +191,9 @@ class Opinion(models.Model):
         verbose_name=_("hidden by"),
     )
     hidden_reason = models.CharField(_("reason for hiding"), max_length=200, blank=True)
+
+    # Who changed what and when, for the office's 修改记录 (audit trail).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("opinion")

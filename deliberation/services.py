@@ -90,10 +90,10 @@ def cosign_add(*, proposal: Proposal, resident: Resident, threshold: int) -> boo
                 CoSign.objects.create(proposal=current, resident=resident)
         except IntegrityError:
             return False
-        if threshold and current.cosigns.count() >= threshold:
-            Proposal.objects.filter(pk=current.pk, agenda_flagged_at__isnull=True).update(
-                agenda_flagged_at=timezone.now()
-            )
+        if threshold and current.agenda_flagged_at is None and current.cosigns.count() >= threshold:
+            # Saved (not update()) so the proposal's 修改记录 shows when it was flagged.
+            current.agenda_flagged_at = timezone.now()
+            current.save(update_fields=["agenda_flagged_at"])
     return True
 
 
@@ -158,7 +158,7 @@ def ballot_open(*, ballot_id: int, now: dt.datetime) -> bool:
         ballot.save(
             update_fields=["status", "eligible_heads", "eligible_households", "eligible_area"]
         )
-        proposal = ballot.proposal
+        proposal = Proposal.objects.select_for_update().get(pk=ballot.proposal_id)
         if proposal.status == S.IN_DELIBERATION:
             ProposalEvent.objects.create(
                 proposal=proposal,
@@ -167,7 +167,10 @@ def ballot_open(*, ballot_id: int, now: dt.datetime) -> bool:
                 by=ballot.created_by,
                 comment=_("Ballot opened: %(q)s") % {"q": ballot.question},
             )
-            Proposal.objects.filter(pk=proposal.pk).update(status=S.VOTING)
+            # Saved so the status change reaches the proposal's 修改记录 (by "system"
+            # when the scheduler opens it).
+            proposal.status = S.VOTING
+            proposal.save(update_fields=["status"])
     return True
 
 
@@ -345,7 +348,8 @@ def ballot_close(*, ballot_id: int, now: dt.datetime) -> BallotResult | None:
                 by=ballot.created_by,
                 comment=_("Ballot closed: %(q)s") % {"q": ballot.question},
             )
-            Proposal.objects.filter(pk=proposal.pk).update(status=to_status)
+            proposal.status = to_status
+            proposal.save(update_fields=["status"])
         recipients = {ballot.created_by_id: ballot.created_by}
         if proposal.resident_id and proposal.resident and proposal.resident.user_id:
             recipients[proposal.resident.user_id] = proposal.resident.user

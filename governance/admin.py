@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from governance.models import (
     ActivityPhoto,
@@ -23,7 +24,7 @@ class PostInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ("name", "kind", "community", "district", "contact_name", "is_active")
     list_filter = ("kind", "is_active", "community", "district")
     search_fields = ("name", "contact_name", "community__name")
@@ -33,7 +34,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(SimpleHistoryAdmin):
     list_display = ("organisation", "title", "user", "resident", "start_date", "end_date")
     list_filter = ("title", "organisation__kind", "organisation__community")
     search_fields = ("organisation__name", "user__display_name", "user__phone", "resident__name")
@@ -49,7 +50,7 @@ class MemberUnitInline(admin.TabularInline):
 
 
 @admin.register(CoordinationCouncil)
-class CoordinationCouncilAdmin(admin.ModelAdmin):
+class CoordinationCouncilAdmin(SimpleHistoryAdmin):
     list_display = ("name", "community", "established_on")
     search_fields = ("name", "community__name")
     autocomplete_fields = ("community",)
@@ -63,7 +64,7 @@ class AgreementInline(admin.TabularInline):
 
 
 @admin.register(MemberUnit)
-class MemberUnitAdmin(admin.ModelAdmin):
+class MemberUnitAdmin(SimpleHistoryAdmin):
     list_display = ("organisation", "council", "joined_on", "left_on")
     list_filter = ("council",)
     search_fields = ("organisation__name", "council__name")
@@ -73,7 +74,7 @@ class MemberUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(SimpleHistoryAdmin):
     list_display = ("member", "signed_on", "valid_until", "status")
     list_filter = ("status", "member__council")
     search_fields = ("member__organisation__name", "notes")
@@ -101,7 +102,7 @@ class ReminderInline(admin.TabularInline):
 
 
 @admin.register(JointMeeting)
-class JointMeetingAdmin(admin.ModelAdmin):
+class JointMeetingAdmin(SimpleHistoryAdmin):
     list_display = ("council", "year", "half", "planned_date", "status", "held_at")
     list_filter = ("status", "year", "half", "planned_automatically", "council")
     search_fields = ("council__name", "location", "agenda")
@@ -111,7 +112,7 @@ class JointMeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Resolution)
-class ResolutionAdmin(admin.ModelAdmin):
+class ResolutionAdmin(SimpleHistoryAdmin):
     list_display = ("text", "meeting", "owner", "due_date", "status")
     list_filter = ("status",)
     search_fields = ("text", "owner__organisation__name")
@@ -119,7 +120,7 @@ class ResolutionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(SimpleHistoryAdmin):
     list_display = ("meeting", "member", "present", "representative")
     list_filter = ("present",)
     search_fields = ("member__organisation__name", "representative")
@@ -139,7 +140,7 @@ class PhotoInline(admin.TabularInline):
 
 
 @admin.register(JointActivity)
-class JointActivityAdmin(admin.ModelAdmin):
+class JointActivityAdmin(SimpleHistoryAdmin):
     list_display = ("title", "council", "date", "participants")
     list_filter = ("council",)
     search_fields = ("title", "description")

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.validators import mask_mobile
 from communities.models import Community, District, Resident, phone_or_landline
@@ -67,6 +68,9 @@ class Organisation(models.Model):
         _("contact phone"), max_length=20, blank=True, validators=[phone_or_landline]
     )
     is_active = models.BooleanField(_("active"), default=True)
+
+    # Who changed what and when, for the office's 修改记录 (audit trail).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("organisation")
@@ -152,6 +156,9 @@ class Post(models.Model):
 
     objects = PostQuerySet.as_manager()
 
+    # Who changed what and when, for the office's 修改记录 (audit trail).
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("post")
         verbose_name_plural = _("posts")
@@ -193,9 +200,12 @@ class Post(models.Model):
         return ("resident", self.resident_id)
 
     @property
+    def holder_phone(self) -> str:
+        return self.user.phone if self.user_id else self.resident.phone
+
+    @property
     def holder_phone_masked(self) -> str:
-        phone = self.user.phone if self.user_id else self.resident.phone
-        return mask_mobile(phone)
+        return mask_mobile(self.holder_phone)
 
 
 def new_calendar_token() -> str:
@@ -216,6 +226,9 @@ class CoordinationCouncil(models.Model):
     calendar_token = models.CharField(
         _("calendar token"), max_length=40, unique=True, default=new_calendar_token, editable=False
     )
+
+    # Who changed what and when, for the office's 修改记录 (audit trail).
+    history = HistoricalRecords(excluded_fields=["calendar_token"])
 
     class Meta:
         verbose_name = _("coordination council")
@@ -241,6 +254,9 @@ class MemberUnit(models.Model):
     )
     joined_on = models.DateField(_("joined on"), default=timezone.localdate)
     left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    # Who changed what and when, for the office's 修改记录 (audit trail).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("member unit")
@@ -300,6 +316,9 @@ class Agreement(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.ACTIVE)
     notes = models.CharField(_("notes"), max_length=200, blank=True)
 
+    # Who changed what and when, for the office's 修改记录 (audit trail).
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("co-building agreement")
         verbose_name_plural = _("co-building agreements")
@@ -354,6 +373,9 @@ class JointMeeting(models.Model):
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
     planned_automatically = models.BooleanField(_("planned by the schedule"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    # Who changed what and when, for the office's 修改记录 (audit trail).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("joint meeting")
@@ -434,6 +456,9 @@ class Attendance(models.Model):
     present = models.BooleanField(_("present"), default=True)
     representative = models.CharField(_("representative"), max_length=50, blank=True)
 
+    # Who changed what and when, for the office's 修改记录 (audit trail).
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
@@ -467,6 +492,9 @@ class Resolution(models.Model):
     status = models.CharField(_("status"), max_length=6, choices=Status, default=Status.OPEN)
     done_on = models.DateField(_("done on"), null=True, blank=True)
 
+    # Who changed what and when, for the office's 修改记录 (audit trail).
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("resolution")
         verbose_name_plural = _("resolutions")
@@ -494,6 +522,9 @@ class JointActivity(models.Model):
     participants = models.PositiveIntegerField(
         _("number of participants"), default=0, validators=[MinValueValidator(0)]
     )
+
+    # Who changed what and when, for the office's 修改记录 (audit trail).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("joint activity")

@@ -137,8 +137,13 @@ class CrossAppointment:
     community_posts: list
 
 
-def cross_appointments(organisations: list[Organisation]) -> list[CrossAppointment]:
-    """Everyone who holds a post both in the property company and in a community body."""
+def cross_appointments(
+    organisations: list[Organisation], *, full_phones: bool = False
+) -> list[CrossAppointment]:
+    """Everyone who holds a post both in the property company and in a community body.
+
+    Mobile numbers are masked unless ``full_phones`` (the community office is asking).
+    """
     property_posts: dict[tuple, list] = defaultdict(list)
     community_posts: dict[tuple, list] = defaultdict(list)
     for organisation in organisations:
@@ -153,7 +158,7 @@ def cross_appointments(organisations: list[Organisation]) -> list[CrossAppointme
         people.append(
             CrossAppointment(
                 name=first.holder_name,
-                phone=first.holder_phone_masked,
+                phone=first.holder_phone if full_phones else first.holder_phone_masked,
                 property_posts=property_posts[key],
                 community_posts=community_posts[key],
             )

@@ -71,6 +71,10 @@ class DashboardView(CommunityMixin, TemplateView):
         context["can_manage"] = self.request.user.has_perm(
             "communities.manage_roster", self.community
         )
+        context["can_export"] = self.request.user.has_perm(
+            "communities.export_roster", self.community
+        )
+        context["can_see_log"] = self.request.user.has_perm("audit.view_log", self.community)
         cases = office_summary(self.community, timezone.now())
         response, resolution, satisfaction = cases["rates"].percentages
         context["cases"] = {

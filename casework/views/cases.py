@@ -201,6 +201,7 @@ class CasePageMixin(CaseObjectMixin):
             whistles=list(case.whistles.all()),
             can_handle=can_handle,
             can_whistle=user.has_perm("casework.whistle", self.community),
+            can_see_history=user.has_perm("audit.view_history", self.community),
             show_phone=can_handle,
             reporter_phone=reporter_phone_of(case),
             can_edit=manage and is_open,

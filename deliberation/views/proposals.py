@@ -216,6 +216,7 @@ class ProposalPageMixin(ProposalObjectMixin):
             hide_form=kwargs.get("hide_form"),
             hide_opinion_id=kwargs.get("hide_opinion_id"),
             show_phone=office,
+            can_see_history=self.request.user.has_perm("audit.view_history", self.community),
         )
         return context
 

@@ -16,6 +16,9 @@ class GovernanceMixin(CommunityMixin):
         context["can_manage"] = self.request.user.has_perm(
             "governance.manage_governance", self.community
         )
+        context["can_see_history"] = self.request.user.has_perm(
+            "audit.view_history", self.community
+        )
         return context
 
 

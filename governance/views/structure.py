@@ -76,7 +76,10 @@ class CrossAppointmentView(GovernanceMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         organisations = selectors.organisations_with_posts(self.community, timezone.localdate())
-        people = selectors.cross_appointments(organisations)
+        people = selectors.cross_appointments(
+            organisations,
+            full_phones=self.request.user.has_perm("audit.see_full_phone", self.community),
+        )
         context["page_obj"] = Paginator(people, self.paginate_by).get_page(
             self.request.GET.get("page")
         )
