@@ -17,7 +17,8 @@ import hashlib
 import io
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -138,12 +139,17 @@ class ImportResult:
         return not self.errors
 
 
+# A number as the office's masked exports show it (138****5678).
+MASKED_MOBILE = re.compile(r"^1[3-9]\d\*{4}\d{4}$")
+
+
 def _cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    # A cell our own export escaped against formulas ('=...) reads back as it was.
+    return exports.unescape_text(str(value).strip())
 
 
 def read_table(upload_name: str, data: bytes) -> list[list[str]]:
@@ -262,6 +268,11 @@ def _parse_row(values: dict[str, str]) -> tuple[dict, list[str]]:
         text = values.get(key, "")
         if key in REQUIRED and not text:
             problems.append(_("%(column)s is required.") % {"column": HEADERS[key]})
+            continue
+        if key == "phone" and MASKED_MOBILE.match(text):
+            # A worker's export: the number stays as it is, if it is the same person's
+            # (checked against the roster when the file is compared).
+            parsed[key] = text
             continue
         try:
             value = convert(text) if convert else text
@@ -511,6 +522,15 @@ def roster_plan(
         if not row.name:
             continue
         resident = residents.get((household.pk, row.name)) if household else None
+        if MASKED_MOBILE.match(row.phone):
+            if resident is None or mask_mobile(resident.phone) != row.phone:
+                message = _(
+                    "%(column)s: a hidden number (%(phone)s) can only stand for the number "
+                    "this resident already has; enter the full 11-digit number."
+                ) % {"column": HEADERS["phone"], "phone": row.phone}
+                plan.errors.append(RowError(row.row, message))
+                continue
+            row = replace(row, phone=resident.phone)
         wanted = _resident_values(row.phone, row.is_owner, row.is_party_member, row.birth_year)
         if resident is None:
             record = PlannedRecord(row.row, NEW, home, row.name, source=row)

@@ -16,6 +16,10 @@ class ForbiddenInOneLine(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "status_code", None) != 403:
             return True
+        if getattr(record, "forbidden_in_one_line", False):
+            # Logging configured twice in one process (a worker's setup) stacks the filter.
+            return True
+        record.forbidden_in_one_line = True
         request = getattr(record, "request", None)
         path = getattr(request, "path", "")
         args = (getattr(request, "method", "-"), path, _user_id(request), _reason(record, path))

@@ -496,6 +496,54 @@ def test_export_can_be_imported_back_unchanged(world, login, fmt):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_workers_masked_export_imports_back_unchanged(world, login, fmt):
+    client = login(world.users["worker_a"])
+    import_file(client, world.community_a, "r.csv", csv_bytes(GOOD_ROWS))
+    url = reverse("communities:roster_export", args=[world.community_a.code, fmt])
+    exported = client.get(url).content
+    assert b"13800138000" not in exported  # the worker's file hides the number
+    before = roster_snapshot(world.community_a)
+    page, _url = preview(client, world.community_a, f"export.{fmt}", exported)
+    assert not page.context["plan"].errors
+    assert not page.context["plan"].changed
+    assert roster_snapshot(world.community_a) == before
+    assert Resident.objects.get(name="张桂兰").phone == "13800138000"
+
+
+@pytest.mark.django_db
+def test_a_hidden_number_cannot_stand_for_a_new_or_different_number(world, login):
+    client = login(world.users["secretary_a"])
+    import_file(client, world.community_a, "r.csv", csv_bytes(GOOD_ROWS))
+    rows = [
+        # 张桂兰 has 13800138000: a different hidden number is not hers.
+        ["5号楼", "1单元", "301", "68.5", "业主自住", "张桂兰", "139****0000", "是", "否", "1952"],
+        # A new resident needs the full number.
+        ["6号楼", "1单元", "101", "80", "租户", "赵大爷", "138****8000", "否", "否", ""],
+    ]
+    before = roster_snapshot(world.community_a), counts()
+    response = upload(client, world.community_a, "masked.csv", csv_bytes(rows))
+    assert response.status_code == 200
+    errors = {e.row: e.message for e in response.context["errors"]}
+    assert set(errors) == {2, 3}
+    assert "139****0000" in errors[2] and "11位" in errors[2]
+    assert "138****8000" in errors[3]
+    assert (roster_snapshot(world.community_a), counts()) == before
+
+
+@pytest.mark.django_db
+def test_a_cell_escaped_by_our_export_reads_back_as_it_was(world, login):
+    client = login(world.users["secretary_a"])
+    rows = [["5号楼", "1单元", "301", "68.5", "业主自住", "'=张三", "", "否", "否", ""]]
+    import_file(client, world.community_a, "r.csv", csv_bytes(rows))
+    assert Resident.objects.filter(name="=张三").exists()
+    exported = client.get(reverse("communities:roster_export", args=["a", "csv"])).content
+    assert "'=张三".encode() in exported
+    page, _url = preview(client, world.community_a, "again.csv", exported)
+    assert not page.context["plan"].changed
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_template_downloads_and_passes_validation(world, login, fmt):
     client = login(world.users["worker_a"])
     response = client.get(
