@@ -24,6 +24,9 @@ class PhoneLoginForm(auth_forms.AuthenticationForm):
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
+        if self.is_bound:
+            # After a failed attempt the focus goes to the error summary, not the field.
+            self.fields["username"].widget.attrs.pop("autofocus", None)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Log in"), css_class="btn-danger btn-lg w-100"))
 
