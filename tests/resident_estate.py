@@ -235,15 +235,15 @@ class ResidentPage:
     status: int = 200
 
 
-def resident_pages(estate: Estate) -> list[ResidentPage]:
-    """Every page a resident sees, in the estate built by ``build_estate``."""
+def resident_pages(estate: Estate) -> dict[str, ResidentPage]:
+    """Every page a resident sees, in the estate built by ``build_estate``, by name."""
     code = estate.community.code
 
     def url(name, *args):
         return reverse(name, args=[code, *args])
 
     me, neighbour = "resident", "neighbour"
-    return [
+    pages = [
         ResidentPage("public_home", None, reverse("home")),
         ResidentPage("login", None, reverse("accounts:login")),
         ResidentPage("register", None, reverse("communities:register")),
@@ -281,3 +281,37 @@ def resident_pages(estate: Estate) -> list[ResidentPage]:
         ResidentPage("forbidden", me, url("communities:resident_list"), status=403),
         ResidentPage("not_found", me, "/no-such-page/", status=404),
     ]
+    return {page.name: page for page in pages}
+
+
+# The names of resident_pages(), known before any data exists (for test parameters).
+RESIDENT_PAGE_NAMES = (
+    "public_home",
+    "login",
+    "register",
+    "resident_home",
+    "proposal_list",
+    "proposal_cosign",
+    "proposal_opinions",
+    "proposal_raise",
+    "ballot",
+    "ballot_closed",
+    "ballot_results",
+    "ballot_notice",
+    "my_cases",
+    "report_problem",
+    "my_case_open",
+    "my_case_rate",
+    "team_list",
+    "team_detail",
+    "become_volunteer",
+    "shift_list",
+    "shift_detail",
+    "shift_sign_up",
+    "my_shifts",
+    "swap_shift",
+    "notifications",
+    "password_change",
+    "forbidden",
+    "not_found",
+)
