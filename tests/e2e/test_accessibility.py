@@ -48,6 +48,7 @@ STATES = {
     "public_home_menu": "public_home",
     "ballot_confirm": "ballot",
     "report_problem_error": "report_problem",
+    "register_error": "register",
     "login_error": "login",
 }
 ALL_PAGES = RESIDENT_PAGE_NAMES + tuple(STATES)
@@ -158,6 +159,9 @@ def open_state(page, site, name: str) -> None:
     elif name == "report_problem_error":
         page.get_by_test_id("report-form").locator("button[type=submit]").click()
         page.get_by_test_id("error-summary").wait_for()
+    elif name == "register_error":
+        page.locator("form[data-options-url] button[type=submit]").click()
+        page.get_by_test_id("error-summary").wait_for()
     elif name == "login_error":
         page.locator('input[name="username"]').fill(site.estate.resident_user.phone)
         page.locator('input[name="password"]').fill("not-the-password")
@@ -196,7 +200,7 @@ def test_resident_page_has_no_axe_violations(site, mode, phone, name, capsys):
     assert not violations, f"{name} ({base.url}, {mode}):\n{describe(violations)}"
 
 
-@pytest.mark.parametrize("name", ["report_problem_error", "login_error"])
+@pytest.mark.parametrize("name", ["report_problem_error", "register_error", "login_error"])
 def test_failed_submit_moves_the_focus_to_the_error_summary(site, mode, phone, name):
     base = site.pages[STATES[name]]
     page = phone(base.user)
