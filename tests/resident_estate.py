@@ -66,6 +66,7 @@ class Estate:
     my_shift: object
     other_shift: object
     my_booking: object
+    checkin_shift: object
 
 
 def build_estate(*, elder_mode: bool = False) -> Estate:
@@ -201,6 +202,17 @@ def build_estate(*, elder_mode: bool = False) -> Estate:
         slots=2,
     )
     my_booking = BookingFactory(shift=my_shift, volunteer=volunteer)
+    # A shift starting within the hour: the QR code's check-in page shows its big button.
+    soon = now + dt.timedelta(minutes=30)
+    checkin_shift = ShiftFactory(
+        team=team,
+        title="垃圾分类桶前值守",
+        place="3号楼垃圾站",
+        starts_at=soon,
+        ends_at=soon + dt.timedelta(hours=1),
+        slots=2,
+    )
+    BookingFactory(shift=checkin_shift, volunteer=volunteer)
 
     for title in ("您的报修已办结，请评价", "新议题：5号楼楼道加装扶手", "投票已开始"):
         Notification.objects.create(recipient=resident_user, title=title, url="/me/")
@@ -221,6 +233,7 @@ def build_estate(*, elder_mode: bool = False) -> Estate:
         my_shift=my_shift,
         other_shift=other_shift,
         my_booking=my_booking,
+        checkin_shift=checkin_shift,
     )
 
 
@@ -275,6 +288,11 @@ def resident_pages(estate: Estate) -> dict[str, ResidentPage]:
         ResidentPage("shift_detail", me, url("volunteers:shift_detail", estate.my_shift.pk)),
         ResidentPage("shift_sign_up", me, url("volunteers:shift_detail", estate.other_shift.pk)),
         ResidentPage("my_shifts", me, url("volunteers:my_shifts")),
+        ResidentPage(
+            "shift_checkin",
+            me,
+            reverse("volunteers:checkin", args=[estate.checkin_shift.checkin_token]),
+        ),
         ResidentPage("swap_shift", me, url("volunteers:booking_swap", estate.my_booking.pk)),
         ResidentPage("notifications", me, reverse("notifications:inbox")),
         ResidentPage("password_change", me, reverse("accounts:password_change")),
@@ -309,6 +327,7 @@ RESIDENT_PAGE_NAMES = (
     "shift_detail",
     "shift_sign_up",
     "my_shifts",
+    "shift_checkin",
     "swap_shift",
     "notifications",
     "password_change",
