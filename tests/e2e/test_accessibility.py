@@ -10,7 +10,7 @@ Speed: one live server, one browser and one set of demo-like data for the whole 
 context per user. Each test still opens its own page and asserts only on that page.
 
 Elder mode: ``MODES`` lists the display modes; "elder" turns ``User.elder_mode`` on for the
-estate's residents before its pages are opened (anonymous pages look the same in both).
+estate's residents before their pages are opened, and gives visitors the large-text cookie.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ PHONE_360 = {
     "timezone_id": "Asia/Shanghai",
 }
 MODES = ("standard",)
+ELDER_COOKIE = "gz_elder"
 # Pages reached by doing something on a page of resident_pages(): (base page, what to do).
 STATES = {
     "resident_home_menu": "resident_home",
@@ -88,9 +89,14 @@ class Site:
                 base_url=self.server.url, bypass_csp=True, **PHONE_360
             )
             context.set_default_timeout(TIMEOUT_MS)
+            cookies = []
             if user is not None:
-                cookie = {"name": settings.SESSION_COOKIE_NAME, "value": self.sessions[user]}
-                context.add_cookies([{**cookie, "url": self.server.url}])
+                cookies.append({"name": settings.SESSION_COOKIE_NAME, "value": self.sessions[user]})
+            if mode == "elder":
+                # A visitor's choice of large text is kept in a cookie (accounts/display.py).
+                cookies.append({"name": ELDER_COOKIE, "value": "1"})
+            if cookies:
+                context.add_cookies([{**c, "url": self.server.url} for c in cookies])
             self.contexts[key] = context
         return self.contexts[key]
 
@@ -220,3 +226,12 @@ def test_failed_submit_moves_the_focus_to_the_error_summary(site, mode, phone, n
 
 def test_every_resident_page_is_checked(site):
     assert set(site.pages) == set(RESIDENT_PAGE_NAMES)
+
+
+def test_axe_reports_a_field_without_a_label(site, mode, phone):
+    """The check can fail: a field without a label on a clean page is a violation."""
+    base = site.pages["not_found"]
+    page = phone(base.user)
+    page.goto(base.url)
+    page.evaluate("document.querySelector('main').append(document.createElement('input'))")
+    assert "label" in [v["id"] for v in axe_violations(page)]
