@@ -250,15 +250,43 @@ def test_swap_without_choosing_a_shift(client, estate):
     check_errors_announced(html, {"to_shift"})
 
 
-def test_a_failed_rating_is_announced_and_focused(client, estate):
-    code, case = estate.community.code, estate.closed_case
-    url = reverse("casework:my_case_rate", args=[code, case.pk])
-    html = post(client, url, {"satisfaction": "bogus"}, user=estate.resident_user, follow=True)
+BUTTON_FORMS = {
+    # A rating that is none of the three buttons.
+    "rate": (
+        lambda e: reverse("casework:my_case_rate", args=[e.community.code, e.closed_case.pk]),
+        {"satisfaction": "bogus"},
+        "Please press one of the three buttons.",
+    ),
+    # Signing up for a shift she is already on.
+    "sign_up": (
+        lambda e: reverse("volunteers:shift_sign_up", args=[e.community.code, e.my_shift.pk]),
+        {},
+        None,
+    ),
+    # Co-signing a proposal that is no longer collecting co-signatures.
+    "cosign": (
+        lambda e: reverse(
+            "deliberation:proposal_cosign", args=[e.community.code, e.passed_proposal.pk]
+        ),
+        {},
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", BUTTON_FORMS)
+def test_a_failed_button_form_is_announced_and_focused(client, estate, name):
+    url, data, msgid = BUTTON_FORMS[name]
+    html = post(client, url(estate), data, user=estate.resident_user, follow=True)
     tree = Tree(html)
     focused = [n for n in tree.nodes if "data-error-summary" in n.attrs]
-    assert len(focused) == 1 and focused[0].attrs.get("tabindex") == "-1"
-    assert zh("Please press one of the three buttons.") in focused[0].text()
-    assert focused[0].attrs.get("role") == "alert"
+    assert len(focused) == 1, f"{len(focused)} focusable error messages"
+    message = focused[0]
+    assert message.attrs.get("tabindex") == "-1" and message.attrs.get("role") == "alert"
+    assert "alert-danger" in message.attrs.get("class", "")
+    assert message.text()
+    if msgid:
+        assert zh(msgid) in message.text()
     assert SCRIPT in html
 
 
