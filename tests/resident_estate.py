@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from casework import services as case_services
 from casework.models import Case
+from communities.models import Resident
 from deliberation import services as ballot_services
 from deliberation.models import Ballot, Opinion, Proposal
 from notifications.models import Notification
@@ -47,6 +48,7 @@ from tests.volunteers.factories import (
 
 RESIDENT_PHONE = "13812345678"
 NEIGHBOUR_PHONE = "13898765432"
+PENDING_PHONE = "13698761234"
 
 
 @dataclass
@@ -54,6 +56,7 @@ class Estate:
     community: object
     resident_user: object  # 王秀英: a volunteer
     neighbour_user: object  # 李建国: not a volunteer
+    pending_user: object  # 张桂兰: waiting for the office to verify her
     worker: object
     cosign_proposal: object
     open_proposal: object
@@ -91,6 +94,16 @@ def build_estate(*, elder_mode: bool = False) -> Estate:
     )
     neighbour_user, neighbour = resident(
         "李建国", NEIGHBOUR_PHONE, HouseholdFactory(entrance=e1, room="301")
+    )
+    # 张桂兰 registered yesterday: the office has not verified her yet.
+    pending_user = UserFactory(display_name="张桂兰", phone=PENDING_PHONE, elder_mode=elder_mode)
+    ResidentFactory(
+        household=HouseholdFactory(entrance=e1, room="502"),
+        name="张桂兰",
+        user=pending_user,
+        phone=PENDING_PHONE,
+        verification_status=Resident.Verification.PENDING,
+        verified_at=None,
     )
     voters = [ResidentFactory(household=HouseholdFactory(entrance=e1, room=r)) for r in "12"]
     worker = UserFactory(display_name="社工李娜")
@@ -221,6 +234,7 @@ def build_estate(*, elder_mode: bool = False) -> Estate:
         community=community,
         resident_user=resident_user,
         neighbour_user=neighbour_user,
+        pending_user=pending_user,
         worker=worker,
         cosign_proposal=cosign_proposal,
         open_proposal=open_proposal,
@@ -261,6 +275,7 @@ def resident_pages(estate: Estate) -> dict[str, ResidentPage]:
         ResidentPage("login", None, reverse("accounts:login")),
         ResidentPage("register", None, reverse("communities:register")),
         ResidentPage("resident_home", me, reverse("communities:me")),
+        ResidentPage("resident_home_pending", "pending", reverse("communities:me")),
         ResidentPage("proposal_list", me, url("deliberation:proposal_list")),
         ResidentPage(
             "proposal_cosign", me, url("deliberation:proposal_detail", estate.cosign_proposal.pk)
@@ -270,6 +285,12 @@ def resident_pages(estate: Estate) -> dict[str, ResidentPage]:
         ),
         ResidentPage("proposal_raise", me, url("deliberation:proposal_create")),
         ResidentPage("ballot", me, url("deliberation:ballot", estate.open_ballot.pk)),
+        ResidentPage(
+            "ballot_not_verified",
+            "pending",
+            url("deliberation:ballot", estate.open_ballot.pk),
+            status=403,
+        ),
         ResidentPage("ballot_closed", me, url("deliberation:ballot", estate.closed_ballot.pk)),
         ResidentPage(
             "ballot_results", me, url("deliberation:ballot_results", estate.closed_ballot.pk)
@@ -308,11 +329,13 @@ RESIDENT_PAGE_NAMES = (
     "login",
     "register",
     "resident_home",
+    "resident_home_pending",
     "proposal_list",
     "proposal_cosign",
     "proposal_opinions",
     "proposal_raise",
     "ballot",
+    "ballot_not_verified",
     "ballot_closed",
     "ballot_results",
     "ballot_notice",
