@@ -195,6 +195,7 @@ def test_password_change_with_a_wrong_old_password(client, estate):
         user=estate.resident_user,
     )
     check_errors_announced(html, {"old_password", "new_password2"})
+    assert "autofocus" not in html
 
 
 def test_report_a_problem_without_saying_what(client, estate):

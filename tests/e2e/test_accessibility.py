@@ -50,6 +50,7 @@ STATES = {
     "ballot_confirm": "ballot",
     "report_problem_error": "report_problem",
     "register_error": "register",
+    "password_change_error": "password_change",
     "login_error": "login",
 }
 ALL_PAGES = RESIDENT_PAGE_NAMES + tuple(STATES)
@@ -180,6 +181,12 @@ def open_state(page, site, name: str) -> None:
     elif name == "register_error":
         page.locator("form[data-options-url] button[type=submit]").click()
         page.get_by_test_id("error-summary").wait_for()
+    elif name == "password_change_error":
+        page.locator('input[name="old_password"]').fill("not-the-password")
+        page.locator('input[name="new_password1"]').fill("Laoshan-2026!")
+        page.locator('input[name="new_password2"]').fill("Laoshan-2027!")
+        page.locator('#main [type="submit"]').click()
+        page.get_by_test_id("error-summary").wait_for()
     elif name == "login_error":
         page.locator('input[name="username"]').fill(site.estate.resident_user.phone)
         page.locator('input[name="password"]').fill("not-the-password")
@@ -218,7 +225,9 @@ def test_resident_page_has_no_axe_violations(site, mode, phone, name, capsys):
     assert not violations, f"{name} ({base.url}, {mode}):\n{describe(violations)}"
 
 
-@pytest.mark.parametrize("name", ["report_problem_error", "register_error", "login_error"])
+@pytest.mark.parametrize(
+    "name", ["report_problem_error", "register_error", "password_change_error", "login_error"]
+)
 def test_failed_submit_moves_the_focus_to_the_error_summary(site, phone, name):
     base = site.pages[STATES[name]]
     page = phone(base.user)
