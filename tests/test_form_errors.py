@@ -251,6 +251,14 @@ def test_swap_without_choosing_a_shift(client, estate):
     check_errors_announced(html, {"to_shift"})
 
 
+def test_withdraw_own_proposal_without_a_reason(client, estate):
+    """The author's own step with a reason: the reason field is announced."""
+    proposal = estate.cosign_proposal
+    url = reverse("deliberation:proposal_step", args=[estate.community.code, proposal.pk])
+    html = post(client, url, {"to_status": "withdrawn", "comment": ""}, user=estate.neighbour_user)
+    check_errors_announced(html, {"comment"})
+
+
 BUTTON_FORMS = {
     # A rating that is none of the three buttons.
     "rate": (
