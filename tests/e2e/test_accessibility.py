@@ -9,12 +9,14 @@ Speed: one live server, one browser and one set of demo-like data for the whole 
 (tests/resident_estate.py builds it once; the tests only read it), one logged-in browser
 context per user. Each test still opens its own page and asserts only on that page.
 
-Elder mode: ``MODES`` lists the display modes; "elder" turns ``User.elder_mode`` on for the
-estate's residents before their pages are opened, and gives visitors the large-text cookie.
+Elder mode: ``MODES`` (env AXE_MODES, e.g. "standard,elder") lists the display modes;
+"elder" turns ``User.elder_mode`` on for the estate's residents before their pages are
+opened, and gives visitors the large-text cookie.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -41,7 +43,8 @@ PHONE_360 = {
     "locale": "zh-CN",
     "timezone_id": "Asia/Shanghai",
 }
-MODES = ("standard",)
+# AXE_MODES=standard,elder runs every page in both display modes.
+MODES = tuple(os.environ.get("AXE_MODES", "standard").split(","))
 ELDER_COOKIE = "gz_elder"
 # Pages reached by doing something on a page of resident_pages(): (base page, what to do).
 STATES = {
