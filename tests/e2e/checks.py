@@ -115,10 +115,15 @@ TEXT_SIZES_JS = r"""(root) => {
   return out;
 }"""
 
-# Every visible link, button and form control under `root`: [height, width, label].
-TARGETS_JS = r"""(root) => {
+# Every visible tap target under `root`: [height, width, label]. Buttons, form controls,
+# links standing alone (in lists, table cells, navigation) and choices; a link inside a
+# sentence is part of the text (WCAG 2.5.8 exempts it).
+TARGETS = (
+    "a.btn, button, input:not([type=hidden]), select, textarea, .form-check, .nav-link,"
+    " .page-link, .dropdown-item, .list-group-item a, li > a, td > a, dd > a, .list-group a"
+)
+TARGETS_JS = r"""([root, sel]) => {
   const out = [];
-  const sel = 'a[href], button, input:not([type=hidden]), select, textarea, .form-check';
   for (const el of document.querySelector(root).querySelectorAll(sel)) {
     const style = getComputedStyle(el);
     const box = el.getBoundingClientRect();
@@ -131,18 +136,40 @@ TARGETS_JS = r"""(root) => {
   return out;
 }"""
 
-# Each navigation bar item: [height of its label, the label's line height, label].
+
+def small_targets(page, root: str, minimum: float) -> list:
+    found = page.evaluate(TARGETS_JS, [root, TARGETS])
+    return [(round(h), label) for h, _w, label in found if h < minimum - 0.5]
+
+
+def small_text(page, root: str, minimum: float) -> list:
+    found = page.evaluate(TEXT_SIZES_JS, root)
+    return [(px, text, where) for px, text, where in found if px < minimum - 0.05]
+
+
+# Each navigation bar item: [lines its label takes, label, item height, item top]. Lines
+# are counted from the label's text boxes: boxes whose tops differ by more than half a
+# box's height are on different lines.
 NAV_LABELS_JS = r"""() => {
   const out = [];
   const sel = '.navbar .nav-link, .navbar .navbar-text, .navbar-brand, .navbar .btn';
   for (const el of document.querySelectorAll(sel)) {
     const box = el.getBoundingClientRect();
     if (!box.width || !box.height) continue;
-    const range = document.createRange();
-    range.selectNodeContents(el);
-    const rects = [...range.getClientRects()].filter(r => r.width > 0);
-    const tops = new Set(rects.map(r => Math.round(r.top)));
-    out.push([tops.size, el.textContent.trim().slice(0, 30), box.height, box.top]);
+    const rects = [];
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (!n.textContent.trim()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(n);
+      rects.push(...[...range.getClientRects()].filter(r => r.width > 0));
+    }
+    rects.sort((a, b) => a.top - b.top);
+    let lines = 0, top = -1e9;
+    for (const r of rects) {
+      if (r.top > top + r.height / 2) { lines += 1; top = r.top; }
+    }
+    out.push([lines, el.textContent.trim().slice(0, 30), box.height, box.top]);
   }
   return out;
 }"""
