@@ -43,8 +43,8 @@ PHONE_360 = {
     "locale": "zh-CN",
     "timezone_id": "Asia/Shanghai",
 }
-# AXE_MODES=standard,elder runs every page in both display modes.
-MODES = tuple(os.environ.get("AXE_MODES", "standard").split(","))
+# Every page in both display modes; AXE_MODES=standard (or elder) runs one.
+MODES = tuple(os.environ.get("AXE_MODES", "standard,elder").split(","))
 ELDER_COOKIE = "gz_elder"
 # Pages reached by doing something on a page of resident_pages(): (base page, what to do).
 STATES = {
@@ -219,6 +219,8 @@ def test_resident_page_has_no_axe_violations(site, mode, phone, name, capsys):
         f"{base.url} answered {response and response.status}"
     )
     open_state(page, site, name)
+    if mode == "elder":
+        assert page.evaluate("document.documentElement.classList.contains('elder-mode')")
     violations = axe_violations(page)
     with capsys.disabled():
         # One line per page, for the report's before/after figures.
