@@ -25,6 +25,7 @@ from django.core.management import call_command
 from django.test import Client
 from pytest_django.live_server_helper import LiveServer
 
+from accounts.display import COOKIE as ELDER_COOKIE
 from accounts.models import User
 from tests.e2e.conftest import TIMEOUT_MS
 from tests.resident_estate import RESIDENT_PAGE_NAMES, build_estate, resident_pages
@@ -45,7 +46,6 @@ PHONE_360 = {
 }
 # Every page in both display modes; AXE_MODES=standard (or elder) runs one.
 MODES = tuple(os.environ.get("AXE_MODES", "standard,elder").split(","))
-ELDER_COOKIE = "gz_elder"
 # Pages reached by doing something on a page of resident_pages(): (base page, what to do).
 STATES = {
     "resident_home_menu": "resident_home",
