@@ -9,6 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.validators import normalize_mobile
 
 
+def no_autofocus_after_errors(form) -> None:
+    """A form that came back with errors hands the focus to its error summary
+    (static/js/form-errors.js): no field may take it first with autofocus."""
+    if form.is_bound:
+        for field in form.fields.values():
+            field.widget.attrs.pop("autofocus", None)
+
+
 class PhoneLoginForm(auth_forms.AuthenticationForm):
     username = forms.CharField(
         label=_("Mobile number"),
@@ -24,6 +32,7 @@ class PhoneLoginForm(auth_forms.AuthenticationForm):
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
+        no_autofocus_after_errors(self)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Log in"), css_class="btn-danger btn-lg w-100"))
 
@@ -34,6 +43,7 @@ class PhoneLoginForm(auth_forms.AuthenticationForm):
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        no_autofocus_after_errors(self)
         self.helper = FormHelper()
         self.helper.add_input(
             Submit("submit", _("Save new password"), css_class="btn-danger btn-lg w-100")

@@ -15,6 +15,7 @@ class ForcePasswordChangeMiddleware:
                 reverse("accounts:password_change"),
                 reverse("accounts:logout"),
                 reverse("set_language"),
+                reverse("accounts:elder_mode"),
             }
             if request.path not in allowed and not request.path.startswith("/static/"):
                 return redirect("accounts:password_change")

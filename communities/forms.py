@@ -268,6 +268,11 @@ class MoveOutForm(CrispyMixin, forms.Form):
 class RegistrationForm(forms.Form):
     """A resident registers and picks their home; the office then verifies them."""
 
+    # Shown in the error summary: the password fields come back empty after an error.
+    error_summary_note = _(
+        "Please correct the fields marked in red. For your safety, type your password again."
+    )
+
     display_name = forms.CharField(
         label=_("Your name"),
         max_length=50,

@@ -16,8 +16,8 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterable
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 

@@ -59,6 +59,7 @@ EXPECTED = {
     "accounts:login":                     (200,   302,  302,  302,   302,  302,  302,   302,  302),
     "accounts:logout":                    (LOGIN,) * len(ROLES),  # everyone, logged in or not
     "accounts:password_change":           (LOGIN, 200,  200,  200,   200,  200,  200,   200,  200),
+    "accounts:elder_mode":                (302,) * len(ROLES),  # everyone: back to the page
     "communities:me":                     (LOGIN, 200,  200,  200,   200,  200,  200,   200,  200),
     "communities:register":               (200,   302,  302,  302,   302,  302,  302,   302,  302),
     "communities:register_options":       (200,   200,  200,  200,   200,  200,  200,   200,  200),
@@ -107,6 +108,7 @@ EXPECTED = {
 # Views that only accept POST; everything else is requested with GET.
 POST_ONLY = {
     "accounts:logout",
+    "accounts:elder_mode",
     "communities:verification_decide",
     "communities:role_end",
     "communities:resident_move_back",
