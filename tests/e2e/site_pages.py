@@ -31,13 +31,19 @@ CATALOGUE_MIGRATIONS = [
 ]
 
 
+def reload_catalogues() -> None:
+    """Load again the rows the data migrations wrote (proposal and case categories,
+    holidays), which a flush of the test database removes."""
+    for module, function in CATALOGUE_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
 @pytest.fixture
 def demo_site(transactional_db):
     """双合家园 and 华贸中心 with rosters, proposals, ballots, teams, shifts and cases."""
     # A transactional test before this one may have flushed the catalogues the data
-    # migrations load (proposal and case categories, holidays): load them again.
-    for module, function in CATALOGUE_MIGRATIONS:
-        getattr(importlib.import_module(module), function)(apps, None)
+    # migrations load: load them again.
+    reload_catalogues()
     call_command("seed_demo", stdout=io.StringIO())
     return ACCOUNTS
 

@@ -28,6 +28,7 @@ from pytest_django.live_server_helper import LiveServer
 from accounts.display import COOKIE as ELDER_COOKIE
 from accounts.models import User
 from tests.e2e.conftest import TIMEOUT_MS
+from tests.e2e.site_pages import reload_catalogues
 from tests.resident_estate import RESIDENT_PAGE_NAMES, build_estate, resident_pages
 
 # The marker makes pytest-django set up the test database; each test then runs in a
@@ -137,6 +138,9 @@ def site(browser, django_db_setup, django_db_blocker):
             server._live_server_modified_settings.disable()
             server.stop()
             _flush()
+            # Tests after this module (it runs among the plain database tests) expect the
+            # data migrations' rows.
+            reload_catalogues()
 
 
 @pytest.fixture(scope="module", params=MODES)
