@@ -29,6 +29,7 @@ PAGES = {
     "worker": f"/c/{CODE}/cases/",
     "property_manager": "/me/",
     "subdistrict_staff": f"/c/{CODE}/",
+    "subdistrict_staff@area": "/area/",
     "superuser": f"/c/{CODE}/",
 }
 
@@ -64,7 +65,7 @@ def test_every_role_gets_a_one_row_bar_with_one_line_labels_at_the_office(
             )
             page = context.new_page()
             if role != "anonymous":
-                log_in(page, ACCOUNTS[role], DEMO_PASSWORD)
+                log_in(page, ACCOUNTS[role.split("@")[0]], DEMO_PASSWORD)
             page.goto(url)
             assert page.locator(".navbar-toggler").is_hidden(), f"{role}: bar folded at {width}"
             problems = _nav_problems(page)
