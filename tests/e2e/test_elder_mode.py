@@ -180,6 +180,9 @@ def test_a_visitor_chooses_large_text_on_the_login_page_and_keeps_it_after_loggi
     page.goto("/register/")
     assert_elder_page(page, "register page")
     shot(page, "elder-360-register")
+    page.goto("/")
+    assert_elder_page(page, "public home page")
+    shot(page, "elder-360-home")
 
     user = get_user_model().objects.get(phone=ACCOUNTS["resident"])
     assert not user.elder_mode
