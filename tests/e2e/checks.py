@@ -120,7 +120,8 @@ TEXT_SIZES_JS = r"""(root) => {
 # sentence is part of the text (WCAG 2.5.8 exempts it).
 TARGETS = (
     "a.btn, button, input:not([type=hidden]), select, textarea, .form-check, .nav-link,"
-    " .page-link, .dropdown-item, .list-group-item a, li > a, td > a, dd > a, .list-group a"
+    " .page-link, .dropdown-item, .list-group-item a, li > a, td > a, dd > a, .list-group a,"
+    " label:has(input[type=radio]), label:has(input[type=checkbox])"
 )
 TARGETS_JS = r"""([root, sel]) => {
   const out = [];
@@ -128,7 +129,9 @@ TARGETS_JS = r"""([root, sel]) => {
     const style = getComputedStyle(el);
     const box = el.getBoundingClientRect();
     if (box.width <= 1 || !box.height || style.visibility === 'hidden') continue;
-    if (el.matches('.form-check-input') && el.closest('.form-check')) continue;
+    // A radio or checkbox is tapped through its choice row or its label.
+    const choice = el.matches('input[type=radio], input[type=checkbox]');
+    if (choice && (el.closest('.form-check') || el.closest('label'))) continue;
     if (el.closest('.skip-link') || el.matches('.skip-link')) continue;
     const text = (el.textContent || el.name || el.type || '').trim().slice(0, 30);
     out.push([box.height, box.width, text]);

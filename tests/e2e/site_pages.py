@@ -78,7 +78,9 @@ def resident_pages() -> list[str]:
     proposal = _first(Proposal, community__code=CODE, status__in=shown)
     if proposal:
         pages.append(f"{c}/proposals/{proposal}/")
-    ballot = _first(Ballot, proposal__community__code=CODE)
+    ballot = _first(Ballot, proposal__community__code=CODE, status="open") or _first(
+        Ballot, proposal__community__code=CODE
+    )
     if ballot:
         pages.append(f"{c}/ballots/{ballot}/")
     team = _first(Team, community__code=CODE)

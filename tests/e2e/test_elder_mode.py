@@ -147,11 +147,15 @@ def test_a_resident_switches_large_text_on_and_it_stays_on(browser, live_server,
 def test_standard_mode_stays_as_it_was(browser, live_server, shot):
     context, page = _phone(browser, live_server)
     log_in(page, ACCOUNTS["resident"], DEMO_PASSWORD)
-    for url in ("/me/", f"/c/{CODE}/my-cases/new/", f"/c/{CODE}/volunteers/teams/"):
+    from volunteers.models import Team
+
+    team = Team.objects.filter(community__code=CODE).order_by("pk").first()
+    teams = f"/c/{CODE}/volunteers/teams/"
+    for url in ("/me/", f"/c/{CODE}/my-cases/new/", teams, f"{teams}{team.pk}/"):
         page.goto(url)
         style = _style(page)
         assert not style["elder"], url
-        # 16 px root; resident pages at 1.1875rem.
+        # 16 px root; resident pages (the volunteer team pages too) at 1.1875rem.
         assert style["root"] == 16 and style["body"] == 19, (url, style)
         assert not small_text(page, "#main", STANDARD_TEXT_PX), url
         assert not small_targets(page, "#main", STANDARD_TARGET_PX), url
@@ -176,6 +180,9 @@ def test_a_visitor_chooses_large_text_on_the_login_page_and_keeps_it_after_loggi
     page.goto("/register/")
     assert_elder_page(page, "register page")
     shot(page, "elder-360-register")
+    page.goto("/")
+    assert_elder_page(page, "public home page")
+    shot(page, "elder-360-home")
 
     user = get_user_model().objects.get(phone=ACCOUNTS["resident"])
     assert not user.elder_mode

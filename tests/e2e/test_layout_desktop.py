@@ -29,6 +29,7 @@ PAGES = {
     "worker": f"/c/{CODE}/cases/",
     "property_manager": "/me/",
     "subdistrict_staff": f"/c/{CODE}/",
+    "subdistrict_staff@area": "/area/",
     "superuser": f"/c/{CODE}/",
 }
 
@@ -64,11 +65,26 @@ def test_every_role_gets_a_one_row_bar_with_one_line_labels_at_the_office(
             )
             page = context.new_page()
             if role != "anonymous":
-                log_in(page, ACCOUNTS[role], DEMO_PASSWORD)
+                log_in(page, ACCOUNTS[role.split("@")[0]], DEMO_PASSWORD)
             page.goto(url)
             assert page.locator(".navbar-toggler").is_hidden(), f"{role}: bar folded at {width}"
             problems = _nav_problems(page)
             shot(page, f"layout-{role}-{width}")
+            # Each menu in the bar opens inside the window, its entries one line each.
+            for toggle in page.locator(".navbar .dropdown-toggle").all():
+                toggle.click()
+                menu = page.locator(".navbar .dropdown-menu.show")
+                menu.wait_for()
+                box = menu.bounding_box()
+                if box["x"] < 0 or box["x"] + box["width"] > width:
+                    problems.append(f"menu «{toggle.inner_text()}» runs off the window: {box}")
+                for entry in menu.locator(".dropdown-item").all():
+                    entry_box = entry.bounding_box()
+                    if entry_box["height"] > 3 * 16 + 4:
+                        problems.append(f"menu entry «{entry.inner_text()}» wraps")
+                if role == "secretary" and width == 1366:
+                    shot(page, f"layout-{role}-{width}-menu-{toggle.get_attribute('id')}")
+                page.keyboard.press("Escape")
             if problems:
                 failures[f"{role} {width}px {url}"] = problems
             context.close()
