@@ -3,6 +3,7 @@ demo accounts. Running it again changes nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from decimal import Decimal
 
@@ -25,6 +26,7 @@ from communities.models import (
     Resident,
     Subdistrict,
 )
+from communities.services import resident_move_out
 from deliberation.demo import seed_deliberation
 from governance.demo import seed_governance
 from volunteers.demo import seed_volunteers
@@ -201,6 +203,7 @@ class Command(BaseCommand):
                 if resident.user_id is None and not Resident.objects.filter(user=user).exists():
                     resident.user = user
                     resident.save(update_fields=["user"])
+        self._former_resident(communities["shuanghe"], secretary)
         seed_governance(rng)
         seed_deliberation(rng)
         seed_volunteers(rng)
@@ -211,6 +214,38 @@ class Command(BaseCommand):
             "users": User.objects.count(),
         }
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {counts}"))
+
+    def _former_resident(self, community, secretary) -> None:
+        """A tenant who moved out last spring: kept with her history, hidden from lists."""
+        household = Household.objects.get(
+            entrance__building__community=community,
+            entrance__building__name="5号楼",
+            entrance__name="3单元",
+            room="502",
+        )
+        former, created = Resident.objects.get_or_create(
+            household=household,
+            name="孙丽华",
+            moved_out_on__isnull=False,
+            defaults={
+                "phone": "13900000008",
+                "verification_status": Resident.Verification.VERIFIED,
+                "verified_by": secretary,
+                "verified_at": timezone.now(),
+            },
+        )
+        if created:
+            # Recorded years ago (the roster import of 2023), so the date is plausible.
+            Resident.objects.filter(pk=former.pk).update(
+                created_at=timezone.now() - dt.timedelta(days=3 * 365)
+            )
+            former.refresh_from_db()
+            resident_move_out(
+                resident=former,
+                moved_out_on=timezone.localdate() - dt.timedelta(days=200),
+                note="搬到女儿家（通州区）居住",
+                by=secretary,
+            )
 
     def _user(self, phone: str, name: str, superuser: bool = False):
         user = User.objects.filter(phone=phone).first()
