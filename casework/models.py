@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.validators import mask_mobile, validate_mobile
 from casework import deadlines
+from communities import uploads
 from communities.models import Building, Community, Entrance, Household, Resident
 
 
@@ -422,7 +423,12 @@ class CaseAttachment(models.Model):
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("case")
     )
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
+    file = models.FileField(
+        _("file"),
+        upload_to=attachment_path,
+        max_length=255,
+        validators=[uploads.UploadValidator("document", "CASEWORK_ATTACHMENT_MAX_BYTES")],
+    )
     caption = models.CharField(_("caption"), max_length=100, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -13,6 +13,7 @@ import os
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
@@ -111,3 +112,34 @@ def check_photo(
         picture=True,
         field=field,
     )
+
+
+@deconstructible
+class UploadValidator:
+    """The same checks as a model field validator, so a file uploaded through Django admin
+    (or any ModelForm) is checked like one uploaded through the portal's own forms.
+
+    ``kind`` is "document" (PDF, JPG or PNG up to the size in setting ``max_bytes_setting``)
+    or "photo". A file already stored is not read again when its record is edited.
+    """
+
+    def __init__(self, kind: str = "document", max_bytes_setting: str = "AGREEMENT_MAX_BYTES"):
+        self.kind = kind
+        self.max_bytes_setting = max_bytes_setting
+
+    def __call__(self, value) -> None:
+        if not value or getattr(value, "_committed", True):
+            return
+        if self.kind == "photo":
+            check_photo(value)
+        else:
+            check_document(value, max_bytes=getattr(settings, self.max_bytes_setting))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, UploadValidator) and (self.kind, self.max_bytes_setting) == (
+            other.kind,
+            other.max_bytes_setting,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.max_bytes_setting))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from communities import uploads
 from communities.models import Building, Community, Household, Resident
 from deliberation.rules_tally import Rule
 
@@ -481,7 +482,9 @@ class ProposalPhoto(models.Model):
     proposal = models.ForeignKey(
         Proposal, on_delete=models.CASCADE, related_name="photos", verbose_name=_("proposal")
     )
-    image = models.ImageField(_("photo"), upload_to=photo_upload_to)
+    image = models.ImageField(
+        _("photo"), upload_to=photo_upload_to, validators=[uploads.UploadValidator("photo")]
+    )
     caption = models.CharField(_("caption"), max_length=100, blank=True)
 
     class Meta:
@@ -606,7 +609,9 @@ class SessionPhoto(models.Model):
     session = models.ForeignKey(
         Session, on_delete=models.CASCADE, related_name="photos", verbose_name=_("session")
     )
-    image = models.ImageField(_("photo"), upload_to=photo_upload_to)
+    image = models.ImageField(
+        _("photo"), upload_to=photo_upload_to, validators=[uploads.UploadValidator("photo")]
+    )
     caption = models.CharField(_("caption"), max_length=100, blank=True)
 
     class Meta:
@@ -690,7 +695,9 @@ class ProjectPhoto(models.Model):
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="photos", verbose_name=_("project")
     )
-    image = models.ImageField(_("photo"), upload_to=photo_upload_to)
+    image = models.ImageField(
+        _("photo"), upload_to=photo_upload_to, validators=[uploads.UploadValidator("photo")]
+    )
     caption = models.CharField(_("caption"), max_length=100, blank=True)
 
     class Meta:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.validators import mask_mobile
+from communities import uploads
 from communities.models import Community, District, Resident, phone_or_landline
 
 
@@ -307,10 +308,8 @@ class Agreement(models.Model):
         _("scanned agreement"),
         upload_to=agreement_upload_to,
         blank=True,
-        validators=[
-            FileExtensionValidator(AGREEMENT_EXTENSIONS),
-            validate_agreement_size,
-        ],
+        # Name, size and the file's own bytes, in Django admin too (communities.uploads).
+        validators=[uploads.UploadValidator("document", "AGREEMENT_MAX_BYTES")],
         help_text=_("PDF, JPG or PNG, at most 10 MB."),
     )
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.ACTIVE)
@@ -558,7 +557,7 @@ class ActivityPhoto(models.Model):
     image = models.ImageField(
         _("photo"),
         upload_to=activity_photo_upload_to,
-        validators=[FileExtensionValidator(["jpg", "jpeg", "png"]), validate_photo_size],
+        validators=[uploads.UploadValidator("photo")],
     )
     caption = models.CharField(_("caption"), max_length=100, blank=True)
 

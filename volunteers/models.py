@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import mask_mobile, validate_mobile
+from communities import uploads
 from communities.models import Community, Resident
 
 
@@ -502,7 +503,12 @@ class CareVisit(models.Model):
     )
     day = models.DateField(_("day"))
     note = models.CharField(_("note"), max_length=200)
-    photo = models.ImageField(_("photo"), upload_to=care_photo_upload_to, blank=True)
+    photo = models.ImageField(
+        _("photo"),
+        upload_to=care_photo_upload_to,
+        blank=True,
+        validators=[uploads.UploadValidator("photo")],
+    )
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
