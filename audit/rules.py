@@ -1,4 +1,4 @@
-"""Who may read the audit trail and the operation log, and see full mobile numbers."""
+"""Who may read the audit trail and the operation log."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import rules
 
 from communities.rules import (
     is_area_staff_over,
-    is_office_staff_of,
     is_secretary_of,
     is_superuser,
 )
@@ -15,7 +14,3 @@ from communities.rules import (
 # read every record's 修改记录 and the operation log; nobody edits them.
 rules.add_perm("audit.view_history", is_superuser | is_secretary_of | is_area_staff_over)
 rules.add_perm("audit.view_log", is_superuser | is_secretary_of | is_area_staff_over)
-# Full mobile numbers: on pages, the community office; in a roster file, the secretary
-# alone (each such export is logged). Everyone else sees 138****5678.
-rules.add_perm("audit.see_full_phone", is_superuser | is_office_staff_of)
-rules.add_perm("audit.export_full_phone", is_superuser | is_secretary_of)

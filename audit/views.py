@@ -29,7 +29,7 @@ class RecordHistoryView(CommunityMixin, TemplateView):
             self.kwargs["pk"],
             page=self.request.GET.get("page"),
             per_page=self.paginate_by,
-            full_phones=user.has_perm("audit.see_full_phone", self.community),
+            full_phones=user.has_perm("communities.see_full_phone", self.community),
         )
         context.update(
             page_obj=page_obj,

@@ -689,13 +689,3 @@ def template_rows() -> list[list[str]]:
         ["5号楼", "1单元", "301", "68.50", "业主自住", "张桂兰", "13800138000", "是", "否", "1952"],
         ["5号楼", "1单元", "302", "54.20", "公租房", "", "", "", "", ""],
     ]
-
-
-def to_csv(rows: list[list[str]]) -> bytes:
-    """The rows as a CSV file, text cells escaped against formulas (``communities.exports``)."""
-    return exports.csv_bytes(rows)
-
-
-def to_xlsx(rows: list[list[str]], title: str = "roster") -> bytes:
-    """The rows as an .xlsx workbook of text cells, escaped against formulas."""
-    return exports.xlsx_bytes(rows, title)

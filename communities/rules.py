@@ -104,5 +104,9 @@ rules.add_perm("communities.change_profile", is_superuser | is_secretary_of)
 rules.add_perm("communities.reset_password", is_superuser | is_secretary_of)
 rules.add_perm("communities.view_area", is_superuser | oversees_area)
 rules.add_perm("communities.manage_roles", is_superuser | is_secretary_of)
-# The roster file: the office and area staff (numbers masked unless audit.export_full_phone).
+# The roster file: the office and area staff (numbers masked unless export_full_phone).
 rules.add_perm("communities.export_roster", is_superuser | is_office_staff_of | is_area_staff_over)
+# Full mobile numbers: on pages, the community office; in a roster file, the secretary
+# alone (the audit app logs each such export). Everyone else sees 138****5678.
+rules.add_perm("communities.see_full_phone", is_superuser | is_office_staff_of)
+rules.add_perm("communities.export_full_phone", is_superuser | is_secretary_of)

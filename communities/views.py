@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
+import time
 
 from django.conf import settings
 from django.contrib import messages
@@ -443,7 +445,7 @@ class ResidentDetailView(CommunityMixin, DetailView):
         context["can_manage"] = user.has_perm("communities.manage_roster", self.community)
         context["can_reset"] = user.has_perm("communities.reset_password", self.community)
         # Full number for the community office; area staff and others see 138****5678.
-        context["full_phone"] = user.has_perm("audit.see_full_phone", self.community)
+        context["full_phone"] = user.has_perm("communities.see_full_phone", self.community)
         context["can_see_history"] = user.has_perm("audit.view_history", self.community)
         return context
 
@@ -809,9 +811,6 @@ def pending_import_store(
     request, *, community, file_name, data: bytes, rows, skipped, create_places: bool
 ) -> str:
     """Keep a checked file's rows in the session under a random token; return the token."""
-    import secrets
-    import time
-
     pending = dict(request.session.get(PENDING_IMPORTS, {}))
     # Only the newest few previews are kept, so a session never grows without bound.
     for old in sorted(pending, key=lambda t: pending[t]["at"])[: -PENDING_IMPORTS_KEPT + 1]:
@@ -832,8 +831,6 @@ def pending_import_store(
 
 def pending_import_load(request, community, token: str) -> dict | None:
     """The checked file behind a token, if it is this session's, this community's and fresh."""
-    import time
-
     entry = request.session.get(PENDING_IMPORTS, {}).get(token)
     if entry is None or entry["community"] != community.pk:
         return None
@@ -959,7 +956,7 @@ class RosterExportView(CommunityMixin, View):
             scope = request.GET.get("residents", "current")
             if scope not in roster.RESIDENT_SCOPES:
                 scope = "current"
-            full = request.user.has_perm("audit.export_full_phone", self.community)
+            full = request.user.has_perm("communities.export_full_phone", self.community)
             rows = roster.roster_rows(self.community, residents=scope, full_phones=full)
             stem = f"roster-{self.community.code}"
             if scope != "current":

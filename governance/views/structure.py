@@ -78,7 +78,7 @@ class CrossAppointmentView(GovernanceMixin, TemplateView):
         organisations = selectors.organisations_with_posts(self.community, timezone.localdate())
         people = selectors.cross_appointments(
             organisations,
-            full_phones=self.request.user.has_perm("audit.see_full_phone", self.community),
+            full_phones=self.request.user.has_perm("communities.see_full_phone", self.community),
         )
         context["page_obj"] = Paginator(people, self.paginate_by).get_page(
             self.request.GET.get("page")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from communities import roster, services
+from communities import exports, roster, services
 from communities.models import Building, Entrance, Household, Resident
 from communities.views import PENDING_IMPORT_MAX_AGE, PENDING_IMPORTS
 
@@ -38,7 +38,7 @@ GOOD_ROWS = [
 
 
 def csv_bytes(rows, header=HEADER):
-    return roster.to_csv([header, *rows])
+    return exports.csv_bytes([header, *rows])
 
 
 def xlsx_bytes(rows, header=HEADER):
